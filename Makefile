@@ -1,0 +1,44 @@
+# Yishihui: `make run` to try it, `make test` to test it. Needs Python 3.11+ only.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test lint format install migrate demo messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+run: export DEBUG ?= true
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py print_demo_logins
+	$(BIN)/honcho start -f Procfile.dev
+
+test: install
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	for app in residents notifications topics council; do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete); done
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete -i 'residents/*' -i 'notifications/*' -i 'topics/*' -i 'council/*' -i '.venv/*' -i 'var/*'
+	$(BIN)/python manage.py compilemessages -i .venv
+
+clean:
+	rm -rf $(VENV) var staticfiles

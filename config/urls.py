@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from residents import views as resident_views
+
+from .health import healthz
+
+urlpatterns = [
+    path("", resident_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("residents.urls_accounts")),
+    path("admin/", admin.site.urls),
+    path("inbox/", include("notifications.urls")),
+    path("c/<slug:community>/", include("residents.urls")),
+    path("c/<slug:community>/topics/", include("topics.urls")),
+    path("c/<slug:community>/council/", include("council.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

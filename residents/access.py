@@ -1,0 +1,34 @@
+"""The community in the URL decides which role applies: resolve it, check, go on."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import Community
+
+
+def community_view(permission: str):
+    """Decorate a view taking (request, community, ...) where the URL has <community>.
+
+    Answers 404 for an unknown community and 403 when the user lacks `permission`
+    in that community. The view receives the Community object; it is also set on
+    `request.community` for templates and navigation.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, community, *args, **kwargs):
+            community_obj = get_object_or_404(
+                Community.objects.select_related("district"), slug=community
+            )
+            request.community = community_obj
+            if not request.user.has_perm(permission, community_obj):
+                raise PermissionDenied
+            return view(request, community_obj, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,355 @@
+"""Communities, people, roles and the five kinds of organisation."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .mobile import mask_mobile, normalize_mobile, validate_mobile
+
+
+class User(AbstractUser):
+    """A login. Residents without a phone or a login exist only as Resident rows."""
+
+    mobile = models.CharField(
+        _("mobile number"),
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_mobile],
+        help_text=_("11 digits; can be used to log in."),
+    )
+    display_name = models.CharField(_("name"), max_length=100, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
+        default="zh-hans",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        if self.mobile:
+            self.mobile = normalize_mobile(self.mobile)
+        else:
+            self.mobile = None
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+class District(models.Model):
+    """A district (区): its civil affairs bureau oversees the communities in it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    region_path = models.CharField(
+        _("region"), max_length=200, help_text=_("e.g. 福建省/莆田市/秀屿区")
+    )
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Community(models.Model):
+    """The platform of the five-society linkage; every row belongs to one."""
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="communities",
+        verbose_name=_("district"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("short name for web addresses"), unique=True)
+    region_path = models.CharField(
+        _("region"), max_length=200, help_text=_("e.g. 福建省/莆田市/秀屿区/东峤镇")
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    population = models.PositiveIntegerField(_("population"), default=0)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("residents:community_home", kwargs={"community": self.slug})
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("resident")
+    STAFF = "staff", _("community staff")
+    SOCIAL_WORKER = "social_worker", _("social worker")
+    DISTRICT_OFFICER = "district_officer", _("district officer")
+
+
+class Membership(models.Model):
+    """A user's role in one community, or, for district officers, in one district."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        verbose_name=_("community"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        verbose_name=_("district"),
+    )
+    organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_memberships",
+        verbose_name=_("organisation"),
+        help_text=_("For social workers: the social-work agency they work for."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "community", "role"],
+                condition=Q(community__isnull=False),
+                name="membership_unique_role_in_community",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "district"],
+                condition=Q(role="district_officer"),
+                name="membership_unique_district_officer",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role="district_officer",
+                        district__isnull=False,
+                        community__isnull=True,
+                    )
+                    | (
+                        ~Q(role="district_officer")
+                        & Q(community__isnull=False, district__isnull=True)
+                    )
+                ),
+                name="membership_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.community or self.district}"
+
+
+class ResidentQuerySet(models.QuerySet):
+    def for_community(self, community):
+        return self.filter(community=community)
+
+    def search(self, query: str):
+        query = (query or "").strip()
+        if not query:
+            return self
+        condition = Q(name__icontains=query) | Q(building__iexact=query)
+        digits = "".join(ch for ch in query if ch.isdigit())
+        if len(digits) >= 4 and len(digits) == len(query):
+            condition |= Q(mobile__contains=digits)
+        return self.filter(condition)
+
+
+class Resident(models.Model):
+    """A person the council serves, with or without a login."""
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="residents",
+        verbose_name=_("community"),
+    )
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resident_records",
+        verbose_name=_("login"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    mobile = models.CharField(
+        _("mobile number"), max_length=11, blank=True, validators=[validate_mobile]
+    )
+    building = models.CharField(_("building"), max_length=30, blank=True)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    room = models.CharField(_("room"), max_length=30, blank=True)
+    household = models.CharField(
+        _("household"),
+        max_length=50,
+        blank=True,
+        help_text=_("Household registration number or name of the head of household."),
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, blank=True
+    )
+    is_elderly_alone = models.BooleanField(_("elderly living alone"), default=False)
+    is_left_behind_child = models.BooleanField(_("left-behind child"), default=False)
+    has_disability = models.BooleanField(_("disability"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["community", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "mobile"],
+                condition=~Q(mobile=""),
+                name="resident_unique_mobile_in_community",
+            ),
+            models.UniqueConstraint(
+                fields=["community", "user"],
+                condition=Q(user__isnull=False),
+                name="resident_unique_user_in_community",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "name"], name="resident_comm_name_idx"),
+            models.Index(
+                fields=["community", "building"], name="resident_comm_bldg_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "residents:resident_detail",
+            kwargs={"community": self.community.slug, "pk": self.pk},
+        )
+
+    def clean(self):
+        super().clean()
+        try:
+            self.mobile = normalize_mobile(self.mobile)
+        except ValidationError as exc:
+            raise ValidationError({"mobile": exc.messages}) from exc
+
+    @property
+    def has_login(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def address(self) -> str:
+        parts = []
+        if self.building:
+            parts.append(_("Building %(b)s") % {"b": self.building})
+        if self.unit:
+            parts.append(_("Unit %(u)s") % {"u": self.unit})
+        if self.room:
+            parts.append(_("Room %(r)s") % {"r": self.room})
+        return " ".join(str(p) for p in parts)
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+    @property
+    def masked_address(self) -> str:
+        if not self.building:
+            return ""
+        return _("Building %(b)s, ****") % {"b": self.building}
+
+    @property
+    def tag_labels(self) -> list[str]:
+        labels = []
+        for field in ("is_elderly_alone", "is_left_behind_child", "has_disability"):
+            if getattr(self, field):
+                labels.append(str(self._meta.get_field(field).verbose_name))
+        return labels
+
+
+class OrganizationKind(models.TextChoices):
+    COMMUNITY_ORG = "community_org", _("community organisation")
+    SOCIAL_ORG = "social_org", _("social organisation")
+    SOCIAL_WORK_AGENCY = "social_work_agency", _("social-work agency")
+    SOCIAL_RESOURCE = "social_resource", _("social resource")
+    SELF_GOVERNANCE_ORG = "self_governance_org", _("self-governance organisation")
+
+
+class Organization(models.Model):
+    """One of the five linkage kinds serving a community."""
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="organizations",
+        verbose_name=_("community"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_mobile = models.CharField(
+        _("contact mobile"), max_length=11, blank=True, validators=[validate_mobile]
+    )
+    members = models.ManyToManyField(
+        Resident, blank=True, related_name="organizations", verbose_name=_("members")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"],
+                name="organization_unique_name_in_community",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "residents:organization_detail",
+            kwargs={"community": self.community.slug, "pk": self.pk},
+        )

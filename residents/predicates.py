@@ -1,0 +1,64 @@
+"""Role predicates: who may do what in a community.
+
+Every predicate takes (user, community). The roles of a user in a community are
+read once per request and kept on the user object, so a page that checks several
+permissions asks the database once.
+"""
+
+import rules
+from django.db.models import Q
+
+from .models import Membership, Role
+
+_CACHE_ATTR = "_yishihui_roles_by_community"
+
+
+def roles_in(user, community) -> frozenset[str]:
+    """Return the roles `user` holds in `community` (district officer included)."""
+    if user is None or not user.is_authenticated or community is None:
+        return frozenset()
+    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    if community.pk not in cache:
+        cache[community.pk] = frozenset(
+            Membership.objects.filter(
+                Q(community_id=community.pk)
+                | Q(role=Role.DISTRICT_OFFICER, district_id=community.district_id),
+                user=user,
+            ).values_list("role", flat=True)
+        )
+    return cache[community.pk]
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles (after a membership changes)."""
+    user.__dict__.pop(_CACHE_ATTR, None)
+
+
+@rules.predicate
+def is_resident(user, community):
+    return Role.RESIDENT in roles_in(user, community)
+
+
+@rules.predicate
+def is_community_staff(user, community):
+    return Role.STAFF in roles_in(user, community)
+
+
+@rules.predicate
+def is_social_worker(user, community):
+    return Role.SOCIAL_WORKER in roles_in(user, community)
+
+
+@rules.predicate
+def is_district_officer(user, community):
+    return Role.DISTRICT_OFFICER in roles_in(user, community)
+
+
+@rules.predicate
+def is_community_member(user, community):
+    """Any role that works inside the community (not the district's read-only view)."""
+    return bool(roles_in(user, community) - {Role.DISTRICT_OFFICER})
+
+
+is_staff_or_social_worker = is_community_staff | is_social_worker
+can_see_community = is_community_member | is_district_officer

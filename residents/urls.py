@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "residents"
+
+urlpatterns = [
+    path("", views.community_home, name="community_home"),
+]

@@ -1,0 +1,100 @@
+"""Shared fixtures: communities, people in each role, and skips for missing services."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from residents.models import Role
+from tests.factories import (
+    PASSWORD,
+    CommunityFactory,
+    MembershipFactory,
+    ResidentFactory,
+    UserFactory,
+)
+
+__all__ = ["PASSWORD"]
+
+USING_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+USING_REDIS = bool(settings.REDIS_URL)
+
+
+def pytest_collection_modifyitems(config, items):
+    reasons = {
+        "postgres": (USING_POSTGRES, "needs PostgreSQL: set DATABASE_URL (CI does)"),
+        "redis": (USING_REDIS, "needs Redis: set REDIS_URL (CI does)"),
+        "e2e": (
+            os.path.exists(os.environ.get("CHROMIUM", "/usr/bin/chromium")),
+            "needs Debian chromium at /usr/bin/chromium (apt-get install chromium)",
+        ),
+    }
+    for item in items:
+        for marker, (available, reason) in reasons.items():
+            if marker in item.keywords and not available:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def community(db):
+    return CommunityFactory(name="汀塘社区", slug="tingtang")
+
+
+@pytest.fixture
+def other_community(db, community):
+    return CommunityFactory(
+        name="东峤社区", slug="dongqiao", district=community.district
+    )
+
+
+def _member(community, role, **kwargs):
+    user = UserFactory(**kwargs)
+    MembershipFactory(user=user, community=community, role=role)
+    return user
+
+
+@pytest.fixture
+def staff_user(community):
+    return _member(community, Role.STAFF, display_name="林工作人员")
+
+
+@pytest.fixture
+def social_worker(community):
+    return _member(community, Role.SOCIAL_WORKER, display_name="陈社工")
+
+
+@pytest.fixture
+def resident_user(community):
+    user = _member(community, Role.RESIDENT, display_name="王阿姨")
+    ResidentFactory(
+        community=community, user=user, name="王阿姨", mobile=user.mobile or ""
+    )
+    return user
+
+
+@pytest.fixture
+def district_officer(community):
+    user = UserFactory(display_name="民政局李科长")
+    MembershipFactory(
+        user=user,
+        community=None,
+        district=community.district,
+        role=Role.DISTRICT_OFFICER,
+    )
+    return user
+
+
+@pytest.fixture
+def other_staff_user(other_community):
+    return _member(other_community, Role.STAFF, display_name="东峤工作人员")
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the test client and return the client."""
+
+    def do_login(user):
+        client.force_login(user)
+        return client
+
+    return do_login
