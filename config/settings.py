@@ -202,7 +202,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# One static beat schedule. Each app adds its entries below its own marker.
+CELERY_BEAT_SCHEDULE: dict = {
+    # -- notifications --
+    # -- topics --
+    # -- council --
+}
 
 LOGGING = {
     "version": 1,
@@ -227,6 +232,9 @@ if not DEBUG and not TESTING:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
+# -- notifications settings --
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.LoggingSmsBackend")
+# -- topics settings --
+# -- council settings --
 
 PAGE_SIZE = 25

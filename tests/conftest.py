@@ -98,3 +98,15 @@ def login(client):
         return client
 
     return do_login
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With YISHIHUI_FORBID_SKIPS set (CI's PostgreSQL run), a skipped test fails the run."""
+    if not os.environ.get("YISHIHUI_FORBID_SKIPS"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        for report in skipped:
+            print(f"\nSKIPPED (forbidden here): {report.nodeid}: {report.longrepr}")
+        session.exitstatus = 1
