@@ -35,10 +35,15 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Source strings are English; each app keeps its Chinese catalogue in <app>/locale,
+# the shared templates and config theirs in locale/. Needs gettext (msgfmt).
 messages: install
-	for app in residents notifications topics council; do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete); done
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete -i 'residents/*' -i 'notifications/*' -i 'topics/*' -i 'council/*' -i '.venv/*' -i 'var/*'
-	$(BIN)/python manage.py compilemessages -i .venv
+	for app in residents notifications topics council; do \
+	  (cd $$app && PYTHONPATH=.. ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete); done
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete -i 'residents/*' \
+	  -i 'notifications/*' -i 'topics/*' -i 'council/*' -i '.venv/*' -i 'var/*' \
+	  -i 'tests/*' -i 'bench/*' -i 'static/*'
+	$(BIN)/python manage.py compilemessages -i .venv -i var
 
 clean:
 	rm -rf $(VENV) var staticfiles
