@@ -1,0 +1,57 @@
+"""Factories and helpers for council tests."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from council import services
+from council.models import SeatKind
+from tests.factories import OrganizationFactory, ResidentFactory
+
+
+def seat_council(community, *, by=None, per_kind=1, alternates=False):
+    """Give every default seat kind `per_kind` holders; return (council, seats)."""
+    council = services.council_for_community(community=community)
+    seats = []
+    start = timezone.localdate() - timedelta(days=30)
+    for kind in SeatKind.objects.filter(council=council).order_by("position"):
+        if kind.seat_count < per_kind:
+            kind.seat_count = per_kind
+            kind.save(update_fields=["seat_count"])
+        for _n in range(per_kind):
+            seats.append(
+                services.seat_assign(
+                    council=council,
+                    by=by,
+                    kind=kind,
+                    resident=ResidentFactory(community=community),
+                    alternate=ResidentFactory(community=community)
+                    if alternates
+                    else None,
+                    organization=OrganizationFactory(community=community)
+                    if kind.represents_organization
+                    else None,
+                    term_start=start,
+                )
+            )
+    return council, seats
+
+
+def schedule(community, *, by=None, days=10, **kwargs):
+    starts_at = timezone.now() + timedelta(days=days)
+    values = {
+        "title": "十一月议事会",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=2),
+        "place": "汀塘村委会",
+        "room": "三楼会议室",
+    }
+    values.update(kwargs)
+    return services.meeting_schedule(community=community, by=by, **values)
+
+
+def in_progress(meeting, *, by=None, items=1):
+    for n in range(items):
+        services.agenda_item_create(meeting=meeting, by=by, title=f"事项{n + 1}")
+    services.agenda_publish(meeting=meeting, by=by)
+    return services.meeting_start(meeting=meeting, by=by)
