@@ -208,6 +208,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # -- notifications --
     # -- topics --
     # -- council --
+    "council-meeting-reminders": {
+        "task": "council.tasks.sweep_meeting_reminders",
+        "schedule": 300.0,
+    },
 }
 
 LOGGING = {
