@@ -29,6 +29,14 @@ class User(AbstractUser):
         choices=[("zh-hans", "简体中文"), ("en", "English")],
         default="zh-hans",
     )
+    must_change_password = models.BooleanField(
+        _("must set a new password"),
+        default=False,
+        help_text=_(
+            "Set when staff hand over a one-time code; cleared when the person "
+            "chooses their own password."
+        ),
+    )
 
     objects = UserManager()
 
@@ -353,3 +361,105 @@ class Organization(models.Model):
             "residents:organization_detail",
             kwargs={"community": self.community.slug, "pk": self.pk},
         )
+
+    @property
+    def masked_contact_mobile(self) -> str:
+        return mask_mobile(self.contact_mobile)
+
+
+class ImportStatus(models.TextChoices):
+    READY = "ready", _("waiting for confirmation")
+    QUEUED = "queued", _("queued")
+    CHECKING = "checking", _("checking rows")
+    WRITING = "writing", _("saving residents")
+    DONE = "done", _("imported")
+    CANCELLED = "cancelled", _("cancelled")
+    FAILED = "failed", _("failed")
+
+
+class ResidentImport(models.Model):
+    """An uploaded file of residents: its checked rows, its report and its progress.
+
+    The valid rows wait here (as JSON) until staff confirm or cancel, so the person
+    can leave the page and come back.
+    """
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="resident_imports",
+        verbose_name=_("community"),
+    )
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=40)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ImportStatus.choices,
+        default=ImportStatus.READY,
+    )
+    columns = models.JSONField(
+        _("columns"),
+        default=list,
+        help_text=_("Each column of the file and the field it was read into."),
+    )
+    preview = models.JSONField(_("first rows"), default=list)
+    rows = models.JSONField(_("valid rows"), default=list)
+    report = models.JSONField(
+        _("row report"), default=list, help_text=_("Rows that cannot be imported.")
+    )
+    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with problems"), default=0)
+    imported_count = models.PositiveIntegerField(_("imported"), default=0)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    failure = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("residents import")
+        verbose_name_plural = _("residents imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["community", "-created_at"], name="resident_import_comm_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} · {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "residents:import_detail",
+            kwargs={"community": self.community.slug, "pk": self.pk},
+        )
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for staff to confirm or cancel."""
+        return self.status == ImportStatus.READY
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {
+            ImportStatus.QUEUED,
+            ImportStatus.CHECKING,
+            ImportStatus.WRITING,
+        }
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {
+            ImportStatus.DONE,
+            ImportStatus.CANCELLED,
+            ImportStatus.FAILED,
+        }

@@ -9,8 +9,11 @@ from .models import (
     Organization,
     OrganizationKind,
     Resident,
+    ResidentImport,
     Role,
 )
+
+RESIDENT_TAGS = ("is_elderly_alone", "is_left_behind_child", "has_disability")
 
 
 def communities_for_user(user):
@@ -63,6 +66,72 @@ def organizations_by_kind(
 
 def resident_list(*, community: Community, query: str = "", tag: str = "") -> QuerySet:
     residents = Resident.objects.filter(community=community).search(query)
-    if tag in {"is_elderly_alone", "is_left_behind_child", "has_disability"}:
+    if tag in RESIDENT_TAGS:
         residents = residents.filter(**{tag: True})
     return residents.order_by("name", "pk")
+
+
+def resident_for_page(*, community: Community, pk: int) -> Resident:
+    """One resident of the community with the organisations it belongs to."""
+    return (
+        Resident.objects.filter(community=community)
+        .select_related("user", "community")
+        .prefetch_related("organizations")
+        .get(pk=pk)
+    )
+
+
+def organization_for_page(*, community: Community, pk: int) -> Organization:
+    return (
+        Organization.objects.filter(community=community)
+        .select_related("community")
+        .annotate(member_count=Count("members"))
+        .get(pk=pk)
+    )
+
+
+def organization_members(*, organization: Organization) -> QuerySet:
+    return organization.members.order_by("name", "pk")
+
+
+def organization_social_workers(*, organization: Organization) -> QuerySet:
+    """Social workers whose membership names this organisation (their agency)."""
+    return (
+        Membership.objects.filter(organization=organization, role=Role.SOCIAL_WORKER)
+        .select_related("user")
+        .order_by("user__display_name", "pk")
+    )
+
+
+def resident_search_for_organization(
+    *, organization: Organization, query: str, limit: int = 10
+) -> list[Resident]:
+    """Residents of the organisation's community matching `query`, not yet members."""
+    if not (query or "").strip():
+        return []
+    return list(
+        Resident.objects.filter(community_id=organization.community_id)
+        .search(query)
+        .exclude(organizations=organization)
+        .order_by("name", "pk")[:limit]
+    )
+
+
+def resident_imports_for_community(*, community: Community) -> QuerySet:
+    return (
+        ResidentImport.objects.filter(community=community)
+        .select_related("created_by")
+        .defer("rows", "report", "preview", "columns")
+    )
+
+
+def memberships_for_user(*, user) -> QuerySet:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("community", "district", "organization")
+        .order_by("community__name", "district__name", "role")
+    )
+
+
+def resident_records_for_user(*, user) -> QuerySet:
+    return Resident.objects.filter(user=user).select_related("community")
