@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -181,7 +182,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 24 * 3}
+    # Longer than any ETA used (NOTIFICATIONS_MAX_ETA_SECONDS), or Redis would hand
+    # a waiting ETA task to a second worker. Messages of a killed worker come back
+    # after this; the notifications sweep re-queues their deliveries long before.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int(
+            "CELERY_VISIBILITY_TIMEOUT", default=60 * 60 * 24 * 3
+        )
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     for sub in ("out", "processed", "control"):
@@ -199,6 +207,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -206,6 +216,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
 # One static beat schedule. Each app adds its entries below its own marker.
 CELERY_BEAT_SCHEDULE: dict = {
     # -- notifications --
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep_deliveries",
+        "schedule": 60.0,
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=18, minute=0),  # Asia/Shanghai, before quiet hours
+    },
     # -- topics --
     # -- council --
     "council-meeting-reminders": {
@@ -239,6 +257,37 @@ if not DEBUG and not TESTING:
 
 # -- notifications settings --
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.LoggingSmsBackend")
+SMS_ALIYUN_ENDPOINT = env(
+    "SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyuncs.com/"
+)
+SMS_ALIYUN_ACCESS_KEY_ID = env("SMS_ALIYUN_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env("SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="议事会")
+# Template code per notification kind, "default" for the rest:
+# SMS_TEMPLATES="default=SMS_100,digest=SMS_101,meeting_reminder=SMS_102"
+SMS_TEMPLATES = env.dict("SMS_TEMPLATES", default={})
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
+if SMS_BACKEND.endswith("AliyunSmsBackend") and not (
+    SMS_ALIYUN_ACCESS_KEY_ID and SMS_ALIYUN_ACCESS_KEY_SECRET and SMS_TEMPLATES
+):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND is the Aliyun backend: set SMS_ALIYUN_ACCESS_KEY_ID, "
+        "SMS_ALIYUN_ACCESS_KEY_SECRET and SMS_TEMPLATES."
+    )
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float(
+    "NOTIFICATIONS_RETRY_BASE_SECONDS", default=30
+)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.float(
+    "NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600
+)
+NOTIFICATIONS_QUIET_HOURS = (21, 8)  # local hours: no text messages from 21:00 to 08:00
+NOTIFICATIONS_STUCK_AFTER_SECONDS = env.int(
+    "NOTIFICATIONS_STUCK_AFTER_SECONDS", default=600
+)
+# The longest ETA a delivery task is queued with (quiet hours: at most 11 h; a
+# retry: NOTIFICATIONS_RETRY_MAX_SECONDS); the broker's visibility timeout is longer.
+NOTIFICATIONS_MAX_ETA_SECONDS = 24 * 60 * 60
 # -- topics settings --
 # -- council settings --
 

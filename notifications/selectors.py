@@ -1,0 +1,66 @@
+"""Reads for inbox, staff pages and the notice board."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from residents.models import Community
+
+from .models import DIGEST_KIND, Delivery, DeliveryStatus, Notification
+
+
+def inbox_for_user(user):
+    return Notification.objects.for_inbox(user).select_related("community")
+
+
+def unread_count(user) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.for_inbox(user).unread().count()
+
+
+def deliveries_for_community(community: Community, *, status: str | None = None):
+    """Deliveries of the community's notifications, newest change first."""
+    qs = Delivery.objects.for_community(community).select_related(
+        "notification", "notification__resident", "notification__user"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-updated_at", "-pk")
+
+
+def delivery_counts_for_community(community: Community) -> dict[str, int]:
+    rows = (
+        Delivery.objects.for_community(community)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {status: 0 for status in DeliveryStatus.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def notices_for_board(
+    community: Community, *, days: int, language: str, limit: int = 30
+) -> list[Notification]:
+    """One notification per event of the last `days` days, in `language` if any.
+
+    Two queries whatever the number of recipients: the events (with the first
+    notification of each, and the first in the wanted language), then those rows.
+    """
+    since = timezone.now() - timedelta(days=days)
+    events = (
+        Notification.objects.filter(community=community, created_at__gte=since)
+        .exclude(kind=DIGEST_KIND)
+        .values("event_key")
+        .annotate(
+            first_pk=Min("pk"),
+            in_language_pk=Min("pk", filter=Q(language=language)),
+        )
+        .order_by("-first_pk")[:limit]
+    )
+    ids = [row["in_language_pk"] or row["first_pk"] for row in events]
+    by_pk = Notification.objects.in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
