@@ -36,6 +36,7 @@ from .models import (
     TopicPhoto,
     TopicStatus,
 )
+from .selectors import may_act_for_topic
 
 # A topic can be triaged (accepted, merged, declined, deferred) from these statuses.
 TRIAGE_STATUSES = (TopicStatus.SUBMITTED, TopicStatus.IN_TRIAGE, TopicStatus.DEFERRED)
@@ -380,16 +381,6 @@ def topic_submit(
     return topic
 
 
-def _may_act_for(topic: Topic, by) -> bool:
-    from residents.predicates import is_staff_or_social_worker
-
-    if by is None:
-        return False
-    if topic.submitter.user_id == by.pk:
-        return True
-    return is_staff_or_social_worker(by, topic.community)
-
-
 @transaction.atomic
 def topic_update(
     *,
@@ -404,7 +395,7 @@ def topic_update(
 ) -> Topic:
     """Edit a topic; only its submitter (or staff for them), only before review."""
     topic = _lock(topic)
-    if not _may_act_for(topic, by):
+    if not may_act_for_topic(topic=topic, user=by):
         raise ValidationError(
             _("Only the person who submitted this topic can edit it.")
         )
@@ -443,7 +434,7 @@ def topic_update(
 def topic_withdraw(*, topic: Topic, by, reason: str = "") -> Topic:
     """Withdraw a topic; allowed any time before the council has decided on it."""
     topic = _lock(topic)
-    if not _may_act_for(topic, by):
+    if not may_act_for_topic(topic=topic, user=by):
         raise ValidationError(
             _("Only the person who submitted this topic can withdraw it.")
         )

@@ -1,0 +1,249 @@
+"""Read queries for topic pages, the council's triage page and consultation summaries."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from residents.models import Community, Resident
+
+from .models import (
+    CollectionWindow,
+    Comment,
+    CommentReport,
+    ConsultationPosition,
+    DeadlineReminderOptIn,
+    Endorsement,
+    PreConsultation,
+    Topic,
+    TopicStatus,
+)
+
+SORTS = {
+    "new": ("-created_at", "-pk"),
+    "endorsed": ("-endorsement_count", "-created_at", "-pk"),
+}
+
+
+def resident_for(*, user, community: Community) -> Resident | None:
+    """The logged-in user's Resident record in this community, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Resident.objects.filter(community=community, user=user).first()
+
+
+def topic_list(
+    *,
+    community: Community,
+    status: str = "",
+    category: str = "",
+    window_id: int | None = None,
+    query: str = "",
+    sort: str = "new",
+) -> QuerySet:
+    """Topics for the list page; cards read stored counters (no COUNT per card)."""
+    topics = (
+        Topic.objects.filter(community=community)
+        .select_related("submitter", "window")
+        .only(
+            "pk",
+            "community_id",
+            "title",
+            "category",
+            "status",
+            "location",
+            "created_at",
+            "endorsement_count",
+            "comment_count",
+            "recorded_by_id",
+            "submitter__name",
+            "window__title",
+            "window__closes_at",
+            "window__closed_at",
+        )
+        .search(query)
+    )
+    if status == "waiting":
+        topics = topics.filter(
+            window__isnull=True,
+            status__in=[TopicStatus.SUBMITTED, TopicStatus.DEFERRED],
+        )
+    elif status in TopicStatus.values:
+        topics = topics.filter(status=status)
+    if category:
+        topics = topics.filter(category=category)
+    if window_id:
+        topics = topics.filter(window_id=window_id)
+    return topics.order_by(*SORTS.get(sort, SORTS["new"]))
+
+
+def windows_for_filter(*, community: Community) -> list[CollectionWindow]:
+    """The community's collection windows, newest first, for the meeting filter."""
+    return list(
+        CollectionWindow.objects.filter(community=community)
+        .only("pk", "title", "closes_at")
+        .order_by("-closes_at", "-pk")[:50]
+    )
+
+
+def window_accepting(*, community: Community, now=None) -> CollectionWindow | None:
+    """The window a topic submitted now goes into (open now, or the next one)."""
+    now = now or timezone.now()
+    return (
+        CollectionWindow.objects.filter(community=community).accepting_at(now).first()
+    )
+
+
+def topic_detail(*, community: Community, pk: int) -> Topic:
+    """One topic with its photos and full history; raises Topic.DoesNotExist."""
+    return (
+        Topic.objects.filter(community=community)
+        .select_related(
+            "community", "submitter", "recorded_by", "window", "merged_into"
+        )
+        .prefetch_related("photos", "events__actor")
+        .get(pk=pk)
+    )
+
+
+def topic_comments(*, topic: Topic, with_reports: bool = False) -> list[Comment]:
+    """Top-level comments with their replies (one level), oldest first."""
+    replies = Comment.objects.select_related("author", "author_resident").order_by(
+        "created_at", "pk"
+    )
+    comments = (
+        Comment.objects.filter(topic=topic, parent__isnull=True)
+        .select_related("author", "author_resident")
+        .order_by("created_at", "pk")
+    )
+    if with_reports:
+        open_reports = Count("reports", filter=Q(reports__resolved_at__isnull=True))
+        comments = comments.annotate(open_reports=open_reports)
+        replies = replies.annotate(open_reports=open_reports)
+    return list(comments.prefetch_related(Prefetch("replies", queryset=replies)))
+
+
+def may_act_for_topic(*, topic: Topic, user) -> bool:
+    """The submitter, or staff and social workers acting for them."""
+    from residents.predicates import is_staff_or_social_worker
+
+    if user is None or not user.is_authenticated:
+        return False
+    if topic.submitter.user_id == user.pk:
+        return True
+    return is_staff_or_social_worker(user, topic.community)
+
+
+def has_endorsed(*, topic: Topic, resident: Resident | None) -> bool:
+    if resident is None:
+        return False
+    return Endorsement.objects.filter(topic=topic, resident=resident).exists()
+
+
+def endorsed_topic_ids(*, resident: Resident | None, topic_ids) -> set[int]:
+    """Which of these topics the resident endorsed (one query for a whole page)."""
+    if resident is None:
+        return set()
+    return set(
+        Endorsement.objects.filter(
+            resident=resident, topic_id__in=list(topic_ids)
+        ).values_list("topic_id", flat=True)
+    )
+
+
+def has_reminder(*, resident: Resident | None) -> bool:
+    if resident is None:
+        return False
+    return DeadlineReminderOptIn.objects.filter(resident=resident).exists()
+
+
+def open_comment_reports(*, community: Community) -> QuerySet:
+    """Reports staff have not dealt with yet, oldest first."""
+    return (
+        CommentReport.objects.filter(
+            comment__topic__community=community, resolved_at__isnull=True
+        )
+        .select_related(
+            "reporter",
+            "comment",
+            "comment__topic",
+            "comment__author",
+            "comment__author_resident",
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def topics_for_triage(*, community: Community, window: CollectionWindow | None) -> dict:
+    """Topics of a meeting's window grouped for review, plus merge targets.
+
+    Returns {"to_review": [...], "accepted": [...], "done": [...], "targets": [...]}.
+    """
+    if window is None:
+        return {"to_review": [], "accepted": [], "done": [], "targets": []}
+    topics = list(
+        Topic.objects.filter(community=community, window=window)
+        .select_related("submitter", "recorded_by", "merged_into")
+        .annotate(photo_count=Count("photos"))
+        .order_by("-endorsement_count", "created_at", "pk")
+    )
+    to_review = [
+        t
+        for t in topics
+        if t.status
+        in (TopicStatus.SUBMITTED, TopicStatus.IN_TRIAGE, TopicStatus.DEFERRED)
+    ]
+    accepted = [t for t in topics if t.status == TopicStatus.ACCEPTED]
+    done = [t for t in topics if t not in to_review and t not in accepted]
+    targets = [t for t in topics if t.accepts_deliberation]
+    return {
+        "to_review": to_review,
+        "accepted": accepted,
+        "done": done,
+        "targets": targets,
+    }
+
+
+def consultation_summary(*, topic_id: int) -> dict:
+    """Consultations on one topic with counts per position (two queries)."""
+    consultations = list(
+        PreConsultation.objects.filter(topic_id=topic_id)
+        .select_related("stakeholder_resident", "stakeholder_organization", "logged_by")
+        .order_by("consulted_at", "pk")
+    )
+    counts = {position: 0 for position in ConsultationPosition.values}
+    for consultation in consultations:
+        counts[consultation.position] += 1
+    return {
+        "consultations": consultations,
+        "counts": [
+            (ConsultationPosition(value).label, value, counts[value])
+            for value in ConsultationPosition.values
+        ],
+        "total": len(consultations),
+    }
+
+
+def consultation_summaries(*, topic_ids) -> dict[int, dict]:
+    """consultation_summary for many topics at once (one query), keyed by topic id."""
+    result = {
+        topic_id: {"consultations": [], "counts": [], "total": 0}
+        for topic_id in topic_ids
+    }
+    rows = (
+        PreConsultation.objects.filter(topic_id__in=list(topic_ids))
+        .select_related("stakeholder_resident", "stakeholder_organization", "logged_by")
+        .order_by("consulted_at", "pk")
+    )
+    tallies = {
+        topic_id: {position: 0 for position in ConsultationPosition.values}
+        for topic_id in result
+    }
+    for row in rows:
+        result[row.topic_id]["consultations"].append(row)
+        tallies[row.topic_id][row.position] += 1
+    for topic_id, summary in result.items():
+        summary["total"] = len(summary["consultations"])
+        summary["counts"] = [
+            (ConsultationPosition(value).label, value, tallies[topic_id][value])
+            for value in ConsultationPosition.values
+        ]
+    return result

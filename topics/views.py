@@ -1,0 +1,551 @@
+"""Topic pages: list, submit, record for a resident, detail, deliberation, reports."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from residents.access import community_view
+from residents.models import Resident
+
+from . import selectors, services
+from .forms import (
+    CommentForm,
+    ConsultationForm,
+    HideCommentForm,
+    ReportCommentForm,
+    ResidentSearchForm,
+    TopicForm,
+    WithdrawForm,
+)
+from .models import (
+    Comment,
+    CommentReport,
+    Topic,
+    TopicCategory,
+    TopicPhoto,
+    TopicStatus,
+)
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form (field errors where they fit)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _get_topic(community, pk) -> Topic:
+    try:
+        return selectors.topic_detail(community=community, pk=pk)
+    except Topic.DoesNotExist:
+        raise Http404 from None
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@community_view("topics.view_topics")
+def topic_list(request, community):
+    params = request.GET
+    status = params.get("status", "")
+    category = params.get("category", "")
+    window_id = _int_or_none(params.get("window"))
+    query = params.get("q", "").strip()[:100]
+    sort = params.get("sort", "new")
+    if sort not in selectors.SORTS:
+        sort = "new"
+    topics = selectors.topic_list(
+        community=community,
+        status=status,
+        category=category,
+        window_id=window_id,
+        query=query,
+        sort=sort,
+    )
+    page = Paginator(topics, settings.PAGE_SIZE).get_page(params.get("page"))
+    filter_params = params.copy()
+    filter_params.pop("page", None)
+    is_filtered = any([status, category, window_id, query])
+    return render(
+        request,
+        "topics/topic_list.html",
+        {
+            "community": community,
+            "page": page,
+            "topics": page.object_list,
+            "statuses": [
+                ("waiting", _("waiting for a collection period")),
+                *TopicStatus.choices,
+            ],
+            "categories": TopicCategory.choices,
+            "windows": selectors.windows_for_filter(community=community),
+            "current": {
+                "status": status,
+                "category": category,
+                "window": window_id,
+                "q": query,
+                "sort": sort,
+            },
+            "is_filtered": is_filtered,
+            "query_string": filter_params.urlencode(),
+            "window": selectors.window_accepting(community=community),
+            "can_submit": request.user.has_perm("topics.submit_topic", community),
+            "can_record": request.user.has_perm("topics.record_topic", community),
+            "can_moderate": request.user.has_perm(
+                "topics.moderate_comments", community
+            ),
+        },
+    )
+
+
+def _submit_form_page(request, community, *, submitter, form, on_behalf):
+    resident = selectors.resident_for(user=request.user, community=community)
+    return render(
+        request,
+        "topics/topic_form.html",
+        {
+            "community": community,
+            "form": form,
+            "submitter": submitter,
+            "on_behalf": on_behalf,
+            "window": selectors.window_accepting(community=community),
+            "has_reminder": selectors.has_reminder(resident=resident),
+            "draft_key": f"topic-draft:{community.slug}:{submitter.pk}",
+            "is_edit": False,
+        },
+    )
+
+
+def _handle_submit(request, community, *, submitter, on_behalf):
+    form = TopicForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.topic_submit(
+                community=community,
+                submitter=submitter,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                category=form.cleaned_data["category"],
+                location=form.cleaned_data["location"],
+                photos=form.cleaned_data["photos"],
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            if topic.window_id:
+                messages.success(
+                    request,
+                    _("Thank you. The topic is in “%(window)s”.")
+                    % {"window": topic.window.title},
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. No topic collection is open right now, so the "
+                        "topic waits and goes into the next one."
+                    ),
+                )
+            return redirect(topic.get_absolute_url() + "?submitted=1")
+    return _submit_form_page(
+        request, community, submitter=submitter, form=form, on_behalf=on_behalf
+    )
+
+
+@community_view("topics.submit_topic")
+def topic_submit(request, community):
+    submitter = selectors.resident_for(user=request.user, community=community)
+    if submitter is None:
+        if request.user.has_perm("topics.record_topic", community):
+            return redirect("topics:topic_record_choose", community=community.slug)
+        messages.error(
+            request,
+            _(
+                "Your login is not linked to a resident record in this community. "
+                "Ask the community staff to link it."
+            ),
+        )
+        return redirect("topics:topic_list", community=community.slug)
+    return _handle_submit(request, community, submitter=submitter, on_behalf=False)
+
+
+@community_view("topics.record_topic")
+def topic_record_choose(request, community):
+    form = ResidentSearchForm(request.GET or None)
+    residents = []
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if query:
+            residents = list(
+                Resident.objects.for_community(community)
+                .search(query)
+                .order_by("name", "pk")[:20]
+            )
+    return render(
+        request,
+        "topics/topic_record_choose.html",
+        {
+            "community": community,
+            "form": form,
+            "residents": residents,
+            "query": query,
+        },
+    )
+
+
+@community_view("topics.record_topic")
+def topic_record(request, community, resident_pk):
+    submitter = get_object_or_404(Resident, community=community, pk=resident_pk)
+    return _handle_submit(request, community, submitter=submitter, on_behalf=True)
+
+
+@community_view("topics.view_topics")
+def topic_detail(request, community, pk):
+    topic = _get_topic(community, pk)
+    resident = selectors.resident_for(user=request.user, community=community)
+    can_moderate = request.user.has_perm("topics.moderate_comments", community)
+    is_submitter = resident is not None and topic.submitter_id == resident.pk
+    may_act = is_submitter or request.user.has_perm("topics.record_topic", community)
+    return render(
+        request,
+        "topics/topic_detail.html",
+        {
+            "community": community,
+            "topic": topic,
+            "photos": list(topic.photos.all()),
+            "events": list(topic.events.all()),
+            "comments": selectors.topic_comments(
+                topic=topic, with_reports=can_moderate
+            ),
+            "resident": resident,
+            "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
+            "can_endorse": resident is not None
+            and request.user.has_perm("topics.endorse_topic", community),
+            "can_comment": request.user.has_perm("topics.comment_topic", community),
+            "can_moderate": can_moderate,
+            "can_edit": may_act and topic.is_editable,
+            "can_withdraw": may_act and topic.is_withdrawable,
+            "can_consult": request.user.has_perm(
+                "topics.record_consultation", community
+            ),
+            "comment_form": CommentForm(),
+        },
+    )
+
+
+@community_view("topics.view_topics")
+def topic_edit(request, community, pk):
+    topic = _get_topic(community, pk)
+    if not selectors.may_act_for_topic(topic=topic, user=request.user):
+        raise PermissionDenied
+    photos = list(topic.photos.all())
+    form = TopicForm(
+        request.POST or None,
+        request.FILES or None,
+        existing_photos=photos,
+        initial={
+            "title": topic.title,
+            "description": topic.description,
+            "category": topic.category,
+            "location": topic.location,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_update(
+                topic=topic,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                category=form.cleaned_data["category"],
+                location=form.cleaned_data["location"],
+                add_photos=form.cleaned_data["photos"],
+                remove_photo_ids=form.cleaned_data.get("remove_photos", []),
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(topic.get_absolute_url() + "?saved=1")
+    elif request.method == "GET" and not topic.is_editable:
+        messages.error(
+            request,
+            _("Review of this topic has started, so it can no longer be edited."),
+        )
+        return redirect(topic)
+    return render(
+        request,
+        "topics/topic_form.html",
+        {
+            "community": community,
+            "form": form,
+            "topic": topic,
+            "photos": photos,
+            "submitter": topic.submitter,
+            "on_behalf": False,
+            "draft_key": f"topic-edit:{topic.pk}",
+            "is_edit": True,
+        },
+    )
+
+
+@community_view("topics.view_topics")
+def topic_withdraw(request, community, pk):
+    topic = _get_topic(community, pk)
+    if not selectors.may_act_for_topic(topic=topic, user=request.user):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_withdraw(
+                topic=topic, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The topic is withdrawn."))
+        return redirect(topic)
+    return render(
+        request,
+        "topics/topic_withdraw.html",
+        {"community": community, "topic": topic, "form": form},
+    )
+
+
+@require_POST
+@community_view("topics.endorse_topic")
+def topic_endorse(request, community, pk):
+    topic = _get_topic(community, pk)
+    resident = selectors.resident_for(user=request.user, community=community)
+    if resident is None:
+        raise PermissionDenied
+    error = ""
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.endorsement_withdraw(topic=topic, resident=resident)
+        else:
+            services.endorsement_create(topic=topic, resident=resident)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    topic.refresh_from_db(fields=["endorsement_count"])
+    if request.htmx:
+        return render(
+            request,
+            "topics/partials/_endorse.html",
+            {
+                "community": community,
+                "topic": topic,
+                "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
+                "can_endorse": True,
+                "error": error,
+            },
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(topic)
+
+
+@require_POST
+@community_view("topics.comment_topic")
+def comment_create(request, community, pk):
+    topic = _get_topic(community, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = Comment.objects.filter(
+                topic=topic, pk=form.cleaned_data["parent"]
+            ).first()
+        try:
+            services.comment_create(
+                topic=topic,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                kind=form.cleaned_data.get("kind") or "",
+                parent=parent,
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            form = CommentForm()
+    can_moderate = request.user.has_perm("topics.moderate_comments", community)
+    if request.htmx:
+        topic.refresh_from_db(fields=["comment_count"])
+        return render(
+            request,
+            "topics/partials/_comments.html",
+            {
+                "community": community,
+                "topic": topic,
+                "comments": selectors.topic_comments(
+                    topic=topic, with_reports=can_moderate
+                ),
+                "comment_form": form,
+                "can_comment": True,
+                "can_moderate": can_moderate,
+            },
+        )
+    if form.errors:
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    return redirect(topic.get_absolute_url() + "#comments")
+
+
+def _comment_in(community, pk) -> Comment:
+    return get_object_or_404(
+        Comment.objects.select_related("topic", "topic__community"),
+        pk=pk,
+        topic__community=community,
+    )
+
+
+@community_view("topics.moderate_comments")
+def comment_hide(request, community, pk):
+    comment = _comment_in(community, pk)
+    form = HideCommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_hide(
+                comment=comment, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, _("The comment is hidden; the reason shows in its place.")
+            )
+            next_url = request.POST.get("next", "")
+            if next_url == "reports":
+                return redirect("topics:report_list", community=community.slug)
+            return redirect(comment.topic.get_absolute_url() + f"#comment-{comment.pk}")
+    return render(
+        request,
+        "topics/comment_hide.html",
+        {"community": community, "comment": comment, "form": form},
+    )
+
+
+@community_view("topics.comment_topic")
+def comment_report(request, community, pk):
+    comment = _comment_in(community, pk)
+    form = ReportCommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.comment_report(
+            comment=comment, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request, _("Thank you. The community staff will look at this comment.")
+        )
+        return redirect(comment.topic.get_absolute_url() + f"#comment-{comment.pk}")
+    return render(
+        request,
+        "topics/comment_report.html",
+        {"community": community, "comment": comment, "form": form},
+    )
+
+
+@community_view("topics.moderate_comments")
+def report_list(request, community):
+    page = Paginator(
+        selectors.open_comment_reports(community=community), settings.PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "topics/report_list.html",
+        {"community": community, "page": page, "reports": page.object_list},
+    )
+
+
+@require_POST
+@community_view("topics.moderate_comments")
+def report_resolve(request, community, pk):
+    report = get_object_or_404(
+        CommentReport, pk=pk, comment__topic__community=community
+    )
+    services.comment_report_resolve(report=report, by=request.user)
+    messages.success(request, _("Marked as dealt with; the comment stays visible."))
+    return redirect("topics:report_list", community=community.slug)
+
+
+@community_view("topics.view_topics")
+def photo(request, community, pk):
+    """Serve a topic photo to people who may see the community (not publicly)."""
+    topic_photo = get_object_or_404(TopicPhoto, pk=pk, topic__community=community)
+    try:
+        handle = topic_photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@require_POST
+@community_view("topics.submit_topic")
+def reminder_toggle(request, community):
+    resident = selectors.resident_for(user=request.user, community=community)
+    if resident is None:
+        raise PermissionDenied
+    enabled = request.POST.get("enabled") == "1"
+    services.deadline_reminder_set(resident=resident, enabled=enabled)
+    if enabled:
+        messages.success(
+            request,
+            _("We will remind you two days before topic collection closes."),
+        )
+    else:
+        messages.success(request, _("Deadline reminders are off."))
+    next_url = request.POST.get("next") or reverse(
+        "topics:topic_list", kwargs={"community": community.slug}
+    )
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = "/"
+    return redirect(next_url)
+
+
+@community_view("topics.record_consultation")
+def consultation_create(request, community, pk):
+    topic = _get_topic(community, pk)
+    form = ConsultationForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preconsultation_record(
+                topic=topic,
+                by=request.user,
+                consulted_at=form.cleaned_data["consulted_at"],
+                position=form.cleaned_data["position"],
+                notes=form.cleaned_data["notes"],
+                proposed_direction=form.cleaned_data["proposed_direction"],
+                **form.stakeholder(),
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The consultation is recorded."))
+            return redirect(
+                "topics:consultation_create", community=community.slug, pk=topic.pk
+            )
+    return render(
+        request,
+        "topics/consultation_form.html",
+        {
+            "community": community,
+            "topic": topic,
+            "form": form,
+            "summary": selectors.consultation_summary(topic_id=topic.pk),
+        },
+    )
