@@ -1,0 +1,71 @@
+"""Admin for superusers; writes that matter go through the pages and services."""
+
+from django.contrib import admin
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    Council,
+    CouncilChange,
+    Invitation,
+    Meeting,
+    Seat,
+    SeatKind,
+)
+
+
+class SeatKindInline(admin.TabularInline):
+    model = SeatKind
+    extra = 0
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "community", "collection_lead_days", "quorum_rule"]
+    list_select_related = ["community"]
+    inlines = [SeatKindInline]
+
+
+@admin.register(CouncilChange)
+class CouncilChangeAdmin(admin.ModelAdmin):
+    list_display = ["summary", "council", "changed_by", "changed_at"]
+    list_select_related = ["council__community", "changed_by"]
+    readonly_fields = ["council", "changed_by", "changed_at", "summary", "changes"]
+
+
+@admin.register(Seat)
+class SeatAdmin(admin.ModelAdmin):
+    list_display = ["resident", "kind", "term_start", "term_end", "ended_on"]
+    list_select_related = ["resident", "kind"]
+    list_filter = ["kind__code"]
+    raw_id_fields = ["resident", "alternate", "organization", "replaced_by"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    raw_id_fields = ["topic"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "starts_at", "status"]
+    list_select_related = ["community"]
+    list_filter = ["status"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["window"]
+    inlines = [AgendaItemInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "created_at"]
+    list_select_related = ["resident", "organization", "agenda_item"]
+    raw_id_fields = ["agenda_item", "meeting", "resident", "organization"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "role", "status", "on_behalf"]
+    list_select_related = ["meeting", "resident", "invitation"]
+    raw_id_fields = ["meeting", "resident", "seat", "invitation"]

@@ -1,0 +1,234 @@
+"""Topic review (议题审核) for a meeting, and inviting consulted parties as X seats.
+
+The page belongs to the meeting, so it lives in council; every change to a topic
+goes through topics.services (council imports topics, never the reverse).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from residents.access import community_view
+from topics import selectors as topic_selectors
+from topics import services as topic_services
+from topics.models import Topic
+
+from . import services
+from .models import AgendaItem, Invitation, Meeting
+
+
+def _meeting(community, pk) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("community", "window"),
+        pk=pk,
+        community=community,
+    )
+
+
+def _triage_url(meeting) -> str:
+    return reverse(
+        "council:triage", kwargs={"community": meeting.community.slug, "pk": meeting.pk}
+    )
+
+
+def consultation_context(*, item: AgendaItem, user) -> dict:
+    """Context for council/partials/_consultation_summary.html on an agenda item."""
+    community = item.meeting.community
+    return {
+        "item": item,
+        "summary": topic_selectors.consultation_summary(topic_id=item.topic_id)
+        if item.topic_id
+        else None,
+        "can_invite_consulted": user.has_perm("council.invite_stakeholders", community),
+        "can_record_consultation": user.has_perm(
+            "topics.record_consultation", community
+        ),
+    }
+
+
+@community_view("topics.triage_topics")
+def triage_page(request, community, pk):
+    meeting = _meeting(community, pk)
+    groups = topic_selectors.topics_for_triage(
+        community=community, window=meeting.window
+    )
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting, topic__isnull=False).values_list(
+            "topic_id", "pk"
+        )
+    )
+    summaries = topic_selectors.consultation_summaries(
+        topic_ids=[topic.pk for topic in groups["accepted"]]
+    )
+    item_by_topic = dict(items)
+    for topic in groups["accepted"]:
+        topic.agenda_item_id = item_by_topic.get(topic.pk)
+        topic.consultation_summary = summaries.get(topic.pk)
+    return render(
+        request,
+        "council/triage.html",
+        {
+            "community": community,
+            "meeting": meeting,
+            "window": meeting.window,
+            **groups,
+            "can_invite_consulted": request.user.has_perm(
+                "council.invite_stakeholders", community
+            ),
+        },
+    )
+
+
+@require_POST
+@community_view("topics.triage_topics")
+def triage_action(request, community, pk, topic_pk):
+    """Accept, merge, decline or defer one topic of this meeting's collection."""
+    meeting = _meeting(community, pk)
+    if meeting.window_id is None:
+        raise Http404
+    topic = get_object_or_404(
+        Topic.objects.select_related("community", "submitter"),
+        pk=topic_pk,
+        community=community,
+        window_id=meeting.window_id,
+    )
+    action = request.POST.get("action", "")
+    try:
+        if action == "accept":
+            with transaction.atomic():
+                services.agenda_item_create(
+                    meeting=meeting, by=request.user, topic=topic
+                )
+                topic_services.topic_accept(
+                    topic=topic,
+                    by=request.user,
+                    note=request.POST.get("note", ""),
+                    meeting=meeting.title,
+                    link=meeting.get_absolute_url(),
+                )
+            messages.success(
+                request,
+                _("“%(title)s” is on the agenda; %(name)s is told.")
+                % {"title": topic.title, "name": topic.submitter.name},
+            )
+        elif action == "decline":
+            topic_services.topic_decline(
+                topic=topic, by=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request,
+                _("“%(title)s” is declined; %(name)s sees the reason.")
+                % {"title": topic.title, "name": topic.submitter.name},
+            )
+        elif action == "merge":
+            into = Topic.objects.filter(
+                community=community, pk=request.POST.get("into") or 0
+            ).first()
+            if into is None:
+                raise ValidationError(_("Choose the topic to merge it into."))
+            topic_services.topic_merge(topic=topic, into=into, by=request.user)
+            messages.success(
+                request,
+                _("“%(title)s” is merged into “%(into)s”.")
+                % {"title": topic.title, "into": into.title},
+            )
+        elif action == "defer":
+            deferred = topic_services.topic_defer(topic=topic, by=request.user)
+            if deferred.window_id:
+                messages.success(
+                    request,
+                    _("“%(title)s” moves to “%(window)s”.")
+                    % {"title": topic.title, "window": deferred.window.title},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” waits for the next meeting's topic collection.")
+                    % {"title": topic.title},
+                )
+        else:
+            raise ValidationError(_("Choose accept, merge, decline or defer."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(_triage_url(meeting) + f"#topic-{topic.pk}")
+
+
+@require_POST
+@community_view("council.invite_stakeholders")
+def invite_consulted(request, community, pk, item):
+    """Invite everyone consulted on this item's topic as X stakeholders, in one step."""
+    meeting = _meeting(community, pk)
+    agenda_item = get_object_or_404(
+        AgendaItem.objects.select_related("meeting", "meeting__community"),
+        pk=item,
+        meeting=meeting,
+    )
+    if agenda_item.topic_id is None:
+        raise PermissionDenied
+    summary = topic_selectors.consultation_summary(topic_id=agenda_item.topic_id)
+    existing = Invitation.objects.filter(agenda_item=agenda_item)
+    invited_residents = set(existing.values_list("resident_id", flat=True))
+    invited_orgs = set(existing.values_list("organization_id", flat=True))
+    invited_outside = {
+        name.strip() for name in existing.values_list("outside_name", flat=True)
+    }
+    invited, skipped, problems = 0, 0, []
+    seen = set()
+    for consultation in summary["consultations"]:
+        key = (
+            consultation.stakeholder_resident_id,
+            consultation.stakeholder_organization_id,
+            consultation.outside_name.strip(),
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        if (
+            consultation.stakeholder_resident_id in invited_residents
+            or consultation.stakeholder_organization_id in invited_orgs
+            or (
+                consultation.outside_name
+                and consultation.outside_name.strip() in invited_outside
+            )
+        ):
+            skipped += 1
+            continue
+        reason = _("Consulted before the meeting (%(position)s).") % {
+            "position": consultation.get_position_display()
+        }
+        try:
+            services.invitation_create(
+                agenda_item=agenda_item,
+                by=request.user,
+                resident=consultation.stakeholder_resident,
+                organization=consultation.stakeholder_organization,
+                outside_name=consultation.outside_name,
+                outside_phone=consultation.outside_phone,
+                reason=reason,
+            )
+        except ValidationError as exc:
+            problems.append(
+                f"{consultation.stakeholder_name}: {' '.join(exc.messages)}"
+            )
+        else:
+            invited += 1
+    if invited:
+        messages.success(
+            request,
+            _("%(n)d consulted parties invited as stakeholders.") % {"n": invited},
+        )
+    if skipped and not invited and not problems:
+        messages.info(request, _("Everyone consulted is already invited."))
+    for problem in problems:
+        messages.error(request, problem)
+    if not summary["consultations"]:
+        messages.info(request, _("No consultations recorded for this item yet."))
+    next_url = request.POST.get("next", "")
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = _triage_url(meeting)
+    return redirect(next_url)
