@@ -80,6 +80,9 @@ def triage_page(request, community, pk):
             "can_invite_consulted": request.user.has_perm(
                 "council.invite_stakeholders", community
             ),
+            "can_record_consultation": request.user.has_perm(
+                "topics.record_consultation", community
+            ),
         },
     )
 
