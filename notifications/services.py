@@ -360,7 +360,8 @@ def _send_email(delivery: Delivery) -> str:
     body = notification.body
     if notification.link:
         with translation.override(notification.language or settings.LANGUAGE_CODE):
-            body = f"{body}\n\n{_('Open')}: {absolute_link(notification.link)}"
+            label = _("Open")
+            body = f"{body}\n\n{label}: {absolute_link(notification.link)}"
     message = EmailMessage(
         subject=notification.subject,
         body=body,
