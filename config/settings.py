@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=18, minute=0),  # Asia/Shanghai, before quiet hours
     },
     # -- topics --
+    "topics-sweep-collection-windows": {
+        "task": "topics.tasks.sweep_collection_windows",
+        "schedule": 60,
+    },
     # -- council --
     "council-meeting-reminders": {
         "task": "council.tasks.sweep_meeting_reminders",

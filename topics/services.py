@@ -804,6 +804,7 @@ def preconsultation_record(
     outside_phone: str = "",
 ) -> PreConsultation:
     """Log one consultation with a stakeholder about a topic on the agenda."""
+    topic = Topic.objects.get(pk=topic.pk)
     if topic.status != TopicStatus.ACCEPTED:
         raise ValidationError(
             _("Consultations are recorded for topics accepted onto an agenda.")
