@@ -193,7 +193,13 @@ class InvitationForm(CommunityFormMixin, forms.Form):
         ("outside", _("an outside person")),
     ]
     who = forms.ChoiceField(label=_("who"), choices=WHO, widget=forms.RadioSelect)
-    resident = ResidentField(label=_("resident"), required=False)
+    # Resolved in clean() only when a resident is chosen.
+    resident = forms.CharField(
+        label=_("resident"),
+        max_length=100,
+        required=False,
+        help_text=_("Type the resident's full name or mobile number."),
+    )
     organization = forms.ModelChoiceField(
         label=_("organisation"), queryset=Organization.objects.none(), required=False
     )
@@ -216,6 +222,13 @@ class InvitationForm(CommunityFormMixin, forms.Form):
         for name in required:
             if not data.get(name) and name not in self.errors:
                 self.add_error(name, _("This field is required."))
+        if who == "resident" and data.get("resident"):
+            resident, error = resident_lookup(
+                community=self.community, text=data["resident"]
+            )
+            if error:
+                self.add_error("resident", error)
+            data["resident"] = resident
         for name in ("resident", "organization", "outside_name", "outside_phone"):
             if name not in required:
                 data[name] = None if name in ("resident", "organization") else ""
