@@ -53,6 +53,7 @@ def organizations_by_kind(
     """The community's organisations grouped under the five kinds, with member counts."""
     organizations = (
         Organization.objects.filter(community=community)
+        .select_related("community")
         .annotate(member_count=Count("members"))
         .order_by("kind", "name")
     )

@@ -235,7 +235,10 @@ def organization_list(request, community):
 
 @community_view("residents.view_organizations")
 def organization_detail(request, community, pk):
-    organization = _get_or_404(Organization.objects.filter(community=community), pk=pk)
+    try:
+        organization = selectors.organization_for_page(community=community, pk=pk)
+    except Organization.DoesNotExist as exc:
+        raise Http404 from exc
     can_view_people = request.user.has_perm("residents.view_residents", community)
     can_manage = request.user.has_perm("residents.manage_organizations", community)
     members_page = None
@@ -255,7 +258,7 @@ def organization_detail(request, community, pk):
         {
             "community": community,
             "organization": organization,
-            "member_count": organization.members.count(),
+            "member_count": organization.member_count,
             "members_page": members_page,
             "social_workers": (
                 selectors.organization_social_workers(organization=organization)
