@@ -281,3 +281,16 @@ def test_notice_board_bad_days_falls_back(login, staff_user):
     response = login(staff_user).get(url("notice_board"), {"days": "abc"})
     assert response.status_code == 200
     assert response.context["days"] == 14
+
+
+def test_community_navigation_links_staff_to_deliveries_and_notice_board(
+    login, staff_user, resident_user
+):
+    home = reverse("residents:community_home", kwargs={"community": "tingtang"})
+    staff_page = login(staff_user).get(home).content.decode()
+    assert url("deliveries") in staff_page
+    assert url("notice_board") in staff_page
+    assert "公告栏" in staff_page
+    resident_page = login(resident_user).get(home).content.decode()
+    assert url("deliveries") not in resident_page
+    assert url("notice_board") not in resident_page
