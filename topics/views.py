@@ -42,6 +42,13 @@ def _form_error(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _bound(request) -> tuple:
+    """Form data and files for a POST (even an empty one), nothing for a GET."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
 def _get_topic(community, pk) -> Topic:
     try:
         return selectors.topic_detail(community=community, pk=pk)
@@ -129,7 +136,7 @@ def _submit_form_page(request, community, *, submitter, form, on_behalf):
 
 
 def _handle_submit(request, community, *, submitter, on_behalf):
-    form = TopicForm(request.POST or None, request.FILES or None)
+    form = TopicForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             topic = services.topic_submit(
@@ -254,8 +261,7 @@ def topic_edit(request, community, pk):
         raise PermissionDenied
     photos = list(topic.photos.all())
     form = TopicForm(
-        request.POST or None,
-        request.FILES or None,
+        *_bound(request),
         existing_photos=photos,
         initial={
             "title": topic.title,
@@ -308,7 +314,7 @@ def topic_withdraw(request, community, pk):
     topic = _get_topic(community, pk)
     if not selectors.may_act_for_topic(topic=topic, user=request.user):
         raise PermissionDenied
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.topic_withdraw(
@@ -416,7 +422,7 @@ def _comment_in(community, pk) -> Comment:
 @community_view("topics.moderate_comments")
 def comment_hide(request, community, pk):
     comment = _comment_in(community, pk)
-    form = HideCommentForm(request.POST or None)
+    form = HideCommentForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_hide(
@@ -442,7 +448,7 @@ def comment_hide(request, community, pk):
 @community_view("topics.comment_topic")
 def comment_report(request, community, pk):
     comment = _comment_in(community, pk)
-    form = ReportCommentForm(request.POST or None)
+    form = ReportCommentForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         services.comment_report(
             comment=comment, by=request.user, reason=form.cleaned_data["reason"]
@@ -520,7 +526,7 @@ def reminder_toggle(request, community):
 @community_view("topics.record_consultation")
 def consultation_create(request, community, pk):
     topic = _get_topic(community, pk)
-    form = ConsultationForm(request.POST or None, community=community)
+    form = ConsultationForm(*_bound(request), community=community)
     if request.method == "POST" and form.is_valid():
         try:
             services.preconsultation_record(

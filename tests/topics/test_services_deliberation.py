@@ -54,7 +54,7 @@ def test_resident_of_another_community_cannot_endorse(topic, other_community):
 
 def test_withdrawn_topic_takes_no_endorsements(topic, resident, neighbour):
     services.topic_withdraw(topic=topic, by=resident.user)
-    with pytest.raises(ValidationError, match="no longer takes"):
+    with pytest.raises(ValidationError, match="不再接受点赞"):
         services.endorsement_create(topic=topic, resident=neighbour)
 
 
@@ -177,7 +177,7 @@ def test_decline_needs_a_reason_the_submitter_sees(topic, staff_user):
     assert topic.decline_reason == "属于物业职责，已转交物业"
     notification = Notification.objects.get(kind="topics_declined")
     assert "属于物业职责" in notification.body
-    with pytest.raises(ValidationError, match="already been dealt with"):
+    with pytest.raises(ValidationError, match="已经处理过了"):
         services.topic_accept(topic=topic, by=staff_user)
 
 

@@ -160,7 +160,7 @@ def test_submitter_edits_until_review_starts(community, resident, this_window):
         services.collection_window_close(window=this_window)
         topic.refresh_from_db()
         assert topic.status == TopicStatus.IN_TRIAGE
-        with pytest.raises(ValidationError, match="can no longer be edited"):
+        with pytest.raises(ValidationError, match="不能再修改"):
             services.topic_update(
                 topic=topic,
                 by=resident.user,

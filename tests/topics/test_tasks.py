@@ -52,11 +52,13 @@ def test_moving_the_deadline_enqueues_a_new_close(
     window, django_capture_on_commit_callbacks
 ):
     later = DEADLINE + timedelta(days=3)
-    with mock.patch.object(tasks.close_collection_window, "apply_async") as enqueue:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.collection_window_move(
-                window=window, opens_at=window.opens_at, closes_at=later
-            )
+    with (
+        mock.patch.object(tasks.close_collection_window, "apply_async") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.collection_window_move(
+            window=window, opens_at=window.opens_at, closes_at=later
+        )
     enqueue.assert_called_once_with(args=[window.pk], eta=later)
 
 
