@@ -144,7 +144,7 @@ class MeetingForm(forms.Form):
         required=False,
         help_text=_("For example: 汀塘村委会"),
     )
-    room = forms.CharField(label=_("room"), max_length=100, required=False)
+    room = forms.CharField(label=_("meeting room"), max_length=100, required=False)
     online_link = forms.URLField(
         label=_("online meeting link"), required=False, assume_scheme="https"
     )

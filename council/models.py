@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from residents.models import Community, Organization, Resident
 from topics.models import CollectionWindow, Topic
@@ -42,7 +43,7 @@ class Council(models.Model):
         related_name="council",
         verbose_name=_("community"),
     )
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(_("council name"), max_length=100, blank=True)
     collection_lead_days = models.PositiveSmallIntegerField(
         _("topic collection closes this many days before a meeting"),
         default=7,
@@ -155,7 +156,7 @@ class SeatKind(models.Model):
         help_text=_("Set for the six default kinds; empty for kinds added later."),
     )
     name = models.CharField(
-        _("name"),
+        _("name of the kind"),
         max_length=60,
         blank=True,
         help_text=_("Leave empty to use the standard name."),
@@ -381,7 +382,7 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("address"), max_length=200, blank=True)
-    room = models.CharField(_("room"), max_length=100, blank=True)
+    room = models.CharField(_("meeting room"), max_length=100, blank=True)
     online_link = models.URLField(_("online meeting link"), blank=True)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(
@@ -535,9 +536,9 @@ class AgendaItem(models.Model):
 
 
 class InvitationStatus(models.TextChoices):
-    INVITED = "invited", _("invited")
-    ACCEPTED = "accepted", _("accepted")
-    DECLINED = "declined", _("declined")
+    INVITED = "invited", pgettext_lazy("invitation reply", "invited")
+    ACCEPTED = "accepted", pgettext_lazy("invitation reply", "accepted")
+    DECLINED = "declined", pgettext_lazy("invitation reply", "declined")
 
 
 class Invitation(models.Model):
@@ -726,7 +727,7 @@ class Attendance(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("recorded by"),
+        verbose_name=_("checked in by"),
     )
     on_behalf = models.BooleanField(
         _("recorded by staff on their behalf"), default=False

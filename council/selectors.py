@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from residents.models import Resident
 
@@ -91,7 +92,12 @@ def meeting_timeline(meeting: Meeting, now: datetime | None = None):
     phases = [
         ("collection", _("Topic collection open"), opens, closes),
         ("pre_consultation", _("Pre-meeting consultation"), closes, meeting.starts_at),
-        ("meeting", _("Meeting"), meeting.starts_at, meeting.ends_at),
+        (
+            "meeting",
+            pgettext_lazy("timeline phase", "Meeting"),
+            meeting.starts_at,
+            meeting.ends_at,
+        ),
         ("follow_up", _("Follow-up"), meeting.ends_at, follow_up_end),
     ]
     result = []

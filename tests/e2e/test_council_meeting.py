@@ -1,0 +1,128 @@
+"""Staff run a council meeting in a real browser on a phone-sized screen.
+
+Assign seats, schedule a meeting, add an item, invite a stakeholder, publish
+the agenda, open the meeting, check in four representatives and watch the
+quorum turn from not met to met.
+"""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from council.models import Attendance, Invitation, Meeting, MeetingStatus, Seat
+from tests.e2e.conftest import log_in
+from tests.factories import OrganizationFactory, ResidentFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SCREENS = os.environ.get("E2E_SCREENSHOTS", "")
+NAMES = ["林秀珍", "陈国强", "黄美华", "郑建新", "吴丽娟", "蔡志明"]
+
+
+def _no_horizontal_scroll(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _shot(page, name):
+    if SCREENS:
+        page.screenshot(path=os.path.join(SCREENS, f"{name}.png"), full_page=True)
+
+
+def test_staff_schedule_invite_publish_open_and_reach_quorum(
+    page, community, staff_user
+):
+    for name in NAMES:
+        ResidentFactory(community=community, name=name)
+    OrganizationFactory(community=community, name="汀塘志愿者协会", kind="social_org")
+    OrganizationFactory(community=community, name="爱心企业", kind="social_resource")
+    log_in(page, staff_user)
+
+    # Assign one seat of each of the six kinds.
+    page.goto(f"/c/{community.slug}/council/")
+    assert page.locator("h1").inner_text() == "居民协商民主议事会"
+    kinds = [
+        ("居民委员会代表", None),
+        ("居民骨干代表", None),
+        ("妇女代表", None),
+        ("社会组织代表", "汀塘志愿者协会"),
+        ("社会资源代表", "爱心企业"),
+        ("社工代表", None),
+    ]
+    for (kind, organization), name in zip(kinds, NAMES, strict=True):
+        page.get_by_role("link", name="指派代表").first.click()
+        page.get_by_label("代表类别").select_option(label=kind)
+        page.locator("#id_resident").fill(name)
+        if organization:
+            page.get_by_label("所代表的组织").select_option(label=organization)
+        page.get_by_label("任期开始").fill(
+            (timezone.localdate() - timedelta(days=1)).isoformat()
+        )
+        page.get_by_role("button", name="保存").click()
+        page.wait_for_load_state()
+        assert f"{name} 已担任{kind}" in page.locator("main").inner_text()
+    assert Seat.objects.current().count() == 6
+    assert _no_horizontal_scroll(page)
+    _shot(page, "council")
+
+    # Schedule a meeting twelve days ahead (Beijing time).
+    page.goto(f"/c/{community.slug}/council/meetings/")
+    page.get_by_role("link", name="安排会议").first.click()
+    starts = timezone.localtime() + timedelta(days=12)
+    page.get_by_label("标题").fill("十二月居民议事会")
+    page.get_by_label("开始时间").fill(starts.strftime("%Y-%m-%dT19:30"))
+    page.get_by_label("结束时间").fill(starts.strftime("%Y-%m-%dT21:00"))
+    page.get_by_label("地址").fill("汀塘村委会")
+    page.get_by_label("会议室").fill("三楼会议室")
+    page.get_by_role("button", name="安排会议").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "十二月居民议事会"
+    assert "议题征集中" in page.get_by_test_id("meeting-status").inner_text()
+    assert "还剩" in page.get_by_test_id("now").inner_text()
+    meeting = Meeting.objects.get()
+    assert meeting.window.closes_at == meeting.starts_at - timedelta(days=7)
+
+    # A staff item on the agenda, then a stakeholder invited to it.
+    page.locator("summary", has_text="添加工作人员事项").click()
+    page.get_by_label("标题").fill("小区停车难")
+    page.get_by_role("button", name="加入议程").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="小区停车难").click()
+    page.get_by_role("radio", name="外部人员").check()
+    page.get_by_label("姓名（外部人员）").fill("物业公司 张经理")
+    page.get_by_label("电话（外部人员）").fill("13900001111")
+    page.get_by_label("受影响的原因").fill("负责小区停车管理")
+    page.get_by_role("button", name="发送邀请").click()
+    page.wait_for_load_state()
+    assert "已邀请 物业公司 张经理" in page.locator("main").inner_text()
+    assert Invitation.objects.get().outside_name == "物业公司 张经理"
+    _shot(page, "agenda_item")
+
+    # Publish the agenda and open the meeting.
+    page.get_by_role("link", name="十二月居民议事会").click()
+    page.get_by_role("button", name="发布议程").click()
+    page.wait_for_load_state()
+    assert "议程已发布" in page.get_by_test_id("meeting-status").inner_text()
+    page.get_by_role("button", name="开始会议").click()
+    page.wait_for_load_state()
+    assert "进行中" in page.get_by_test_id("meeting-status").inner_text()
+    _shot(page, "meeting")
+
+    # Check in four representatives; quorum turns from not met to met.
+    page.get_by_role("link", name="签到名单").click()
+    quorum = page.get_by_test_id("quorum-status")
+    assert "未达法定人数" in quorum.inner_text()
+    for index, name in enumerate(NAMES[:4]):
+        page.get_by_role("button", name=f"{name}: 现场出席").click()
+        page.get_by_test_id("quorum-status").filter(
+            has_text=f"{index + 1} 个出席"
+        ).wait_for()
+        expected = "已达法定人数" if index == 3 else "未达法定人数"
+        assert expected in page.get_by_test_id("quorum-status").inner_text()
+    assert "已达法定人数" in page.get_by_test_id("quorum-status").inner_text()
+    assert "类别覆盖已达到" in page.get_by_test_id("coverage-status").inner_text()
+    assert _no_horizontal_scroll(page)
+    _shot(page, "check_in")
+    assert Attendance.objects.filter(status="in_person").count() == 4
+    assert Meeting.objects.get().status == MeetingStatus.IN_PROGRESS
