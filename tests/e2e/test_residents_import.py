@@ -1,0 +1,72 @@
+"""A staff member imports residents from a CSV file in a real browser."""
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from playwright.sync_api import expect
+
+from config.celery import app as celery_app
+from residents.models import ImportStatus, Resident, ResidentImport
+from tests.e2e.conftest import log_in
+
+CSV = (
+    "姓名,手机,楼栋,单元,房号,户号,出生年份,标签\n"
+    "林秀英,13859001234,3,1,201,TT-1,1948,独居老人\n"
+    "黄大明,138 5900 5678,4,2,301,TT-3,1975,\n"
+    "陈坏号,12345,5,1,101,TT-4,1960,\n"
+    "郑小燕,13859007777,6,1,102,TT-5,2015,留守儿童\n"
+)
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker in a thread, consuming the test broker."""
+    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping)
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False) as worker:
+        yield worker
+
+
+def test_staff_imports_csv_sees_bad_row_confirms_and_finds_resident(
+    page, live_server, community, staff_user, celery_worker
+):
+    log_in(page, staff_user)
+    page.goto(f"/c/{community.slug}/residents/")
+    page.get_by_role("link", name="从文件导入").click()
+    expect(page.get_by_role("heading", name="导入居民")).to_be_visible()
+
+    page.locator("input[name=file]").set_input_files(
+        files=[
+            {
+                "name": "汀塘居民.csv",
+                "mimeType": "text/csv",
+                "buffer": CSV.encode("gbk"),  # as Chinese Excel saves it
+            }
+        ]
+    )
+    page.get_by_role("button", name="上传并核对").click()
+
+    # The preview and the row-by-row report.
+    report = page.locator("#import-report")
+    expect(report).to_contain_text("第 4 行")
+    expect(report).to_contain_text("陈坏号")
+    expect(report).to_contain_text("不是有效的手机号")
+    expect(page.locator("#count-valid")).to_have_text("3")
+    assert Resident.objects.filter(community=community).count() == 0
+
+    page.get_by_role("button", name="导入 3 位居民").click()
+    # Progress is polled until the worker is done, then the page shows the result.
+    expect(page.get_by_role("link", name="查看居民")).to_be_visible(timeout=30_000)
+    expect(page.locator("#import-progress")).to_contain_text("100%")
+    assert ResidentImport.objects.get().status == ImportStatus.DONE
+
+    page.get_by_role("link", name="查看居民").click()
+    page.get_by_label("按姓名、楼栋或手机号搜索").fill("黄大明")
+    page.get_by_role("button", name="搜索").click()
+    expect(page.locator("#result-count")).to_contain_text("找到 1 位居民")
+    result = page.get_by_role("link", name="黄大明")
+    expect(result).to_be_visible()
+    result.click()
+    expect(page.locator("#resident-mobile")).to_have_text("13859005678")
+    # Nothing of the bad row went in; the page fits a phone without scrolling sideways.
+    assert not Resident.objects.filter(name="陈坏号").exists()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
