@@ -100,19 +100,26 @@ def meeting_timeline(meeting: Meeting, now: datetime | None = None):
         ),
         ("follow_up", _("Follow-up"), meeting.ends_at, follow_up_end),
     ]
+    order = [key for key, *_rest in phases]
+    # Once the meeting has opened, its status says where we are, not the clock.
+    forced = {
+        MeetingStatus.IN_PROGRESS: "meeting",
+        MeetingStatus.CONCLUDED: "follow_up",
+    }.get(meeting.status)
     result = []
     current = None
     for key, label, starts, ends in phases:
-        if starts is None:
+        if forced is not None:
+            position, now_at = order.index(key), order.index(forced)
+            state = (
+                "done"
+                if position < now_at
+                else "current"
+                if position == now_at
+                else "upcoming"
+            )
+        elif starts is None:
             state = "upcoming"
-        elif meeting.status == MeetingStatus.IN_PROGRESS and key == "meeting":
-            state = "current"
-        elif meeting.status == MeetingStatus.IN_PROGRESS and key == "follow_up":
-            state = "upcoming"
-        elif meeting.status == MeetingStatus.CONCLUDED and key == "meeting":
-            state = "done"
-        elif meeting.status == MeetingStatus.CONCLUDED and key == "follow_up":
-            state = "current"
         elif ends is not None and now >= ends:
             state = "done"
         elif now >= starts:
@@ -126,13 +133,19 @@ def meeting_timeline(meeting: Meeting, now: datetime | None = None):
     if meeting.status == MeetingStatus.CANCELLED:
         current = None
     next_deadline = None
-    for moment, label in (
-        (closes, _("until topic collection closes")),
-        (meeting.starts_at, _("until the meeting")),
+    if meeting.status in (
+        MeetingStatus.DRAFT,
+        MeetingStatus.SCHEDULED,
+        MeetingStatus.COLLECTING,
+        MeetingStatus.AGENDA_PUBLISHED,
     ):
-        if moment and moment > now:
-            next_deadline = (moment, label)
-            break
+        for moment, label in (
+            (closes, _("until topic collection closes")),
+            (meeting.starts_at, _("until the meeting")),
+        ):
+            if moment and moment > now:
+                next_deadline = (moment, label)
+                break
     return {"phases": result, "current": current, "next_deadline": next_deadline}
 
 
