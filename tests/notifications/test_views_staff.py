@@ -294,3 +294,14 @@ def test_community_navigation_links_staff_to_deliveries_and_notice_board(
     resident_page = login(resident_user).get(home).content.decode()
     assert url("deliveries") not in resident_page
     assert url("notice_board") not in resident_page
+
+
+def test_notice_board_does_not_print_personal_message_bodies(
+    login, staff_user, community
+):
+    NotificationFactory(
+        community=community, subject="停水通知", body="王阿姨您好，您家明天停水。"
+    )
+    page = login(staff_user).get(url("notice_board")).content.decode()
+    assert "停水通知" in page
+    assert "王阿姨您好" not in page
