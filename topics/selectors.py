@@ -181,7 +181,9 @@ def topics_for_triage(*, community: Community, window: CollectionWindow | None) 
         return {"to_review": [], "accepted": [], "done": [], "targets": []}
     topics = list(
         Topic.objects.filter(community=community, window=window)
-        .select_related("submitter", "recorded_by", "merged_into")
+        .select_related(
+            "community", "submitter", "recorded_by", "merged_into", "window"
+        )
         .annotate(photo_count=Count("photos"))
         .order_by("-endorsement_count", "created_at", "pk")
     )
