@@ -513,7 +513,7 @@ def meeting_schedule(
 
 def _locked(meeting: Meeting) -> Meeting:
     return (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("council", "community", "window")
         .get(pk=meeting.pk)
     )
