@@ -238,12 +238,12 @@ def _notify(
         subject, body, sms = _render(
             kind, {**context, "recipient": person.recipient}, person.language
         )
-        row_community = community
-        if row_community is None and person.resident is not None:
-            row_community = person.resident.community
+        community_id = community.pk if community is not None else None
+        if community_id is None and person.resident is not None:
+            community_id = person.resident.community_id
         rows.append(
             Notification(
-                community=row_community,
+                community_id=community_id,
                 user=person.user,
                 resident=person.resident,
                 kind=kind,
