@@ -347,7 +347,7 @@ def topic_endorse(request, community, pk):
             services.endorsement_create(topic=topic, resident=resident)
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    topic.refresh_from_db(fields=["endorsement_count"])
+    topic.refresh_from_db(fields=["endorsement_count", "comment_count"])
     if request.htmx:
         return render(
             request,
@@ -358,6 +358,7 @@ def topic_endorse(request, community, pk):
                 "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
                 "can_endorse": True,
                 "error": error,
+                "oob_counts": True,
             },
         )
     if error:
@@ -390,7 +391,7 @@ def comment_create(request, community, pk):
             form = CommentForm()
     can_moderate = request.user.has_perm("topics.moderate_comments", community)
     if request.htmx:
-        topic.refresh_from_db(fields=["comment_count"])
+        topic.refresh_from_db(fields=["endorsement_count", "comment_count"])
         return render(
             request,
             "topics/partials/_comments.html",
@@ -403,6 +404,7 @@ def comment_create(request, community, pk):
                 "comment_form": form,
                 "can_comment": True,
                 "can_moderate": can_moderate,
+                "oob_counts": True,
             },
         )
     if form.errors:

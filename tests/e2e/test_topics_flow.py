@@ -1,0 +1,119 @@
+"""A resident submits a topic with a photo on a phone; a neighbour supports and
+comments; staff put it on the agenda; the submitter reads the news in the inbox."""
+
+import io
+import os
+
+import pytest
+from PIL import Image
+
+from council import services as council_services
+from residents.models import Resident, Role
+from tests.council.factories import schedule
+from tests.e2e.conftest import log_in
+from tests.factories import MembershipFactory, ResidentFactory, UserFactory
+from topics.models import Topic, TopicStatus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SHOTS = os.environ.get("TOPICS_SCREENSHOTS", "")
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+
+
+def no_horizontal_scroll(page):
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth + 1"
+    )
+
+
+@pytest.fixture
+def photo_path(tmp_path):
+    path = tmp_path / "street-light.jpg"
+    out = io.BytesIO()
+    Image.new("RGB", (3000, 2000), (30, 60, 90)).save(out, format="JPEG")
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_submit_endorse_triage_and_inbox(
+    community, staff_user, resident_user, new_page, photo_path
+):
+    meeting = schedule(community, by=staff_user, title="十一月议事会")
+    council_services.council_for_community(community=community)
+    neighbour_user = UserFactory(display_name="李大爷")
+    MembershipFactory(user=neighbour_user, community=community, role=Role.RESIDENT)
+    ResidentFactory(community=community, user=neighbour_user, name="李大爷")
+
+    # 1. The resident submits a topic with a photo, on a phone.
+    page = new_page()
+    log_in(page, resident_user)
+    page.goto(f"/c/{community.slug}/topics/")
+    assert no_horizontal_scroll(page)
+    page.get_by_role("link", name="提交议题").first.click()
+    page.get_by_label("标题").fill("三号楼门口路灯坏了")
+    page.get_by_label("遇到了什么问题？希望怎么解决？").fill("晚上太黑，老人容易摔倒。")
+    page.get_by_label("公共设施与维修").check()
+    page.get_by_label("在社区哪里？（可不填）").fill("3号楼东门")
+    page.locator("input[type=file]").set_input_files(str(photo_path))
+    assert no_horizontal_scroll(page)
+    shot(page, "1-submit")
+    page.get_by_role("button", name="提交议题").click()
+    page.wait_for_url("**/topics/*/?submitted=1")
+    assert page.get_by_role("heading", name="三号楼门口路灯坏了").is_visible()
+    assert page.locator("img.topic-photo").count() == 1
+    natural_width = page.locator("img.topic-photo").evaluate("img => img.naturalWidth")
+    assert natural_width == 1600  # resized on upload, and served
+    topic = Topic.objects.get()
+    assert topic.window == meeting.window
+    assert no_horizontal_scroll(page)
+    shot(page, "2-topic")
+
+    # 2. A neighbour supports it (htmx) and comments.
+    neighbour = new_page()
+    log_in(neighbour, neighbour_user)
+    neighbour.goto(topic.get_absolute_url())
+    neighbour.get_by_role("button", name="点赞 · 0").click()
+    neighbour.get_by_role("button", name="你已点赞 · 1").wait_for()
+    neighbour.locator("label", has_text="支持").first.click()
+    neighbour.get_by_label("你的意见", exact=True).fill(
+        "我家老人晚上也不敢出门，支持！"
+    )
+    neighbour.get_by_role("button", name="发表意见").click()
+    neighbour.get_by_text("我家老人晚上也不敢出门，支持！").wait_for()
+    assert neighbour.get_by_role("heading", name="1 条意见").is_visible()
+    # the history's counts follow the htmx updates
+    assert (
+        neighbour.locator("#topic-counts").inner_text()
+        == "目前有 1 位居民点赞 · 1 条意见"
+    )
+    shot(neighbour, "3-endorsed")
+    topic.refresh_from_db()
+    assert topic.endorsement_count == 1 and topic.comment_count == 1
+
+    # 3. Staff put it on the agenda from the meeting's review page.
+    staff = new_page()
+    log_in(staff, staff_user)
+    staff.goto(f"/c/{community.slug}/council/meetings/{meeting.pk}/triage/")
+    card = staff.locator(f"#topic-{topic.pk}")
+    assert "1 个赞" in card.inner_text()
+    shot(staff, "4-triage")
+    card.get_by_role("button", name="列入议程").click()
+    staff.get_by_text("已列入议程，已通知").wait_for()
+    assert no_horizontal_scroll(staff)
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.ACCEPTED
+    assert meeting.agenda_items.get().topic == topic
+
+    # 4. The submitter sees the change in the inbox and on the topic page.
+    page.goto("/inbox/")
+    news = page.get_by_text("你的议题“三号楼门口路灯坏了”已列入议程").first
+    news.wait_for()
+    shot(page, "5-inbox")
+    page.goto(topic.get_absolute_url())
+    assert page.get_by_text("列入议程：").first.is_visible()
+    assert page.get_by_role("link", name="十一月议事会").first.is_visible()
+    assert Resident.objects.get(user=resident_user).topics.get() == topic
