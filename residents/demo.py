@@ -459,26 +459,28 @@ def seed(context: dict) -> None:
         *SUPERUSER, password_hash, is_staff=True, is_superuser=True
     )
 
-    _add_members(
-        organizations["汀塘老年协会"],
-        Resident.objects.filter(community=tingtang, birth_year__lte=DEMO_YEAR - 60)
-        .exclude(mobile="")
-        .order_by("pk")[:40],
-    )
-    _add_members(
-        organizations["东峤志愿者服务队"],
-        Resident.objects.filter(
-            community=tingtang, birth_year__range=(DEMO_YEAR - 55, DEMO_YEAR - 20)
-        )
-        .exclude(mobile="")
-        .order_by("pk")[:30],
-    )
-    _add_members(
-        organizations["汀塘楼栋长联席会"],
-        Resident.objects.filter(
-            community=tingtang, unit="1", room="101", birth_year__lte=DEMO_YEAR - 30
-        ).order_by("pk")[:20],
-    )
+    in_tingtang = Resident.objects.filter(community=tingtang).order_by("pk")
+    adults = in_tingtang.filter(
+        birth_year__range=(DEMO_YEAR - 60, DEMO_YEAR - 20)
+    ).exclude(mobile="")
+    elderly = in_tingtang.filter(birth_year__lte=DEMO_YEAR - 60)
+    members = {
+        "汀塘社区居民委员会": adults[:7],
+        "汀塘社区妇女联合会": adults.filter(
+            name__regex=r"(燕|娟|玲|萍|婷|琴|红|慧|芳|梅)$"
+        )[:25],
+        "汀塘老年协会": elderly.exclude(mobile="")[:40],
+        "汀塘青少年读书会": in_tingtang.filter(is_left_behind_child=True)[:30],
+        "东峤志愿者服务队": adults[100:130],
+        "汀塘爱心企业联盟": adults[200:212],
+        "汀塘乡贤理事会": adults.filter(birth_year__lte=DEMO_YEAR - 45)[300:315],
+        "汀塘楼栋长联席会": in_tingtang.filter(
+            unit="1", room="101", birth_year__lte=DEMO_YEAR - 30
+        )[:20],
+        "汀塘红白理事会": elderly[50:60],
+    }
+    for name, residents in members.items():
+        _add_members(organizations[name], residents)
     if "resident" in users:
         resident = Resident.objects.get(community=tingtang, user=users["resident"])
         organizations["汀塘老年协会"].members.add(resident)

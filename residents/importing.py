@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .mobile import normalize_mobile
 
@@ -24,7 +24,7 @@ PREVIEW_ROWS = 10
 # Field name -> (label, header spellings accepted, compared after _header_key()).
 FIELDS = {
     "name": (
-        gettext_lazy("name"),
+        pgettext_lazy("person", "name"),
         ["姓名", "名字", "居民姓名", "name", "fullname", "residentname"],
     ),
     "mobile": (
@@ -58,7 +58,10 @@ FIELDS = {
         ["出生年份", "出生年", "出生年月", "birthyear", "yearofbirth", "born"],
     ),
     "tags": (gettext_lazy("tags"), ["标签", "特殊情况", "类别", "tags", "tag"]),
-    "notes": (gettext_lazy("notes"), ["备注", "说明", "notes", "note", "remarks"]),
+    "notes": (
+        pgettext_lazy("resident", "notes"),
+        ["备注", "说明", "notes", "note", "remarks"],
+    ),
 }
 TEMPLATE_HEADERS = [
     "姓名",
@@ -368,14 +371,14 @@ def parse_file(*, file_name: str, data: bytes, existing_mobiles) -> ParsedFile:
             }
             cleaned, problems = check_row(values, current_year)
             mobile = cleaned["mobile"]
-            if mobile and not problems:
-                if mobile in first_row_of_mobile:
-                    problems.append(
-                        _("Same mobile number as row %(row)s of this file.")
-                        % {"row": first_row_of_mobile[mobile]}
-                    )
-                else:
-                    first_row_of_mobile[mobile] = line
+            # A number counts as taken by the first row that will be imported.
+            if mobile and mobile in first_row_of_mobile:
+                problems.append(
+                    _("Same mobile number as row %(row)s of this file.")
+                    % {"row": first_row_of_mobile[mobile]}
+                )
+            elif mobile and not problems:
+                first_row_of_mobile[mobile] = line
             if problems:
                 parsed.report.append(
                     {"row": line, "name": values.get("name", ""), "problems": problems}

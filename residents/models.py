@@ -1,11 +1,14 @@
 """Communities, people, roles and the five kinds of organisation."""
 
+import re
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .mobile import mask_mobile, normalize_mobile, validate_mobile
 
@@ -22,7 +25,9 @@ class User(AbstractUser):
         validators=[validate_mobile],
         help_text=_("11 digits; can be used to log in."),
     )
-    display_name = models.CharField(_("name"), max_length=100, blank=True)
+    display_name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=100, blank=True
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -191,7 +196,8 @@ class ResidentQuerySet(models.QuerySet):
         query = (query or "").strip()
         if not query:
             return self
-        condition = Q(name__icontains=query) | Q(building__iexact=query)
+        building = re.sub(r"\s*(号楼|栋|号|幢)$", "", query)  # "3号楼" -> "3"
+        condition = Q(name__icontains=query) | Q(building__iexact=building or query)
         digits = "".join(ch for ch in query if ch.isdigit())
         if len(digits) >= 4 and len(digits) == len(query):
             condition |= Q(mobile__contains=digits)
@@ -215,7 +221,7 @@ class Resident(models.Model):
         related_name="resident_records",
         verbose_name=_("login"),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     mobile = models.CharField(
         _("mobile number"), max_length=11, blank=True, validators=[validate_mobile]
     )
@@ -234,7 +240,7 @@ class Resident(models.Model):
     is_elderly_alone = models.BooleanField(_("elderly living alone"), default=False)
     is_left_behind_child = models.BooleanField(_("left-behind child"), default=False)
     has_disability = models.BooleanField(_("disability"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(pgettext_lazy("resident", "notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -368,13 +374,13 @@ class Organization(models.Model):
 
 
 class ImportStatus(models.TextChoices):
-    READY = "ready", _("waiting for confirmation")
-    QUEUED = "queued", _("queued")
-    CHECKING = "checking", _("checking rows")
-    WRITING = "writing", _("saving residents")
-    DONE = "done", _("imported")
-    CANCELLED = "cancelled", _("cancelled")
-    FAILED = "failed", _("failed")
+    READY = "ready", pgettext_lazy("import status", "waiting for confirmation")
+    QUEUED = "queued", pgettext_lazy("import status", "queued")
+    CHECKING = "checking", pgettext_lazy("import status", "checking rows")
+    WRITING = "writing", pgettext_lazy("import status", "saving residents")
+    DONE = "done", pgettext_lazy("import status", "imported")
+    CANCELLED = "cancelled", pgettext_lazy("import status", "cancelled")
+    FAILED = "failed", pgettext_lazy("import status", "failed")
 
 
 class ResidentImport(models.Model):

@@ -161,6 +161,23 @@ def test_row_report_lists_each_problem(login, staff_user, community):
     assert Resident.objects.filter(community=community).count() == 1
 
 
+def test_a_row_with_several_problems_lists_them_all():
+    data = (
+        "姓名,手机,标签\n"
+        "好人,13859001111,\n"
+        ",13859001111,富豪\n"  # missing name, duplicate, unknown tag
+        ",13859002222,\n"  # invalid: does not take the number
+        "后来人,13859002222,\n"  # so this row is fine
+    ).encode()
+    parsed = importing.parse_file(
+        file_name="r.csv", data=data, existing_mobiles=lambda m: set()
+    )
+    assert [row["name"] for row in parsed.rows] == ["好人", "后来人"]
+    problems = parsed.report[0]["problems"]
+    assert parsed.report[0]["row"] == 3
+    assert len(problems) == 3
+
+
 def test_preview_page_shows_columns_first_rows_and_report(login, staff_user, community):
     client = login(staff_user)
     data = (GOOD_CSV + "坏号码,999,5,1,101,X,1960,\n").encode()
@@ -168,6 +185,7 @@ def test_preview_page_shows_columns_first_rows_and_report(login, staff_user, com
     page = client.get(response["Location"])
     content = page.content.decode()
     assert "“手机” → 手机号" in content
+    assert "“姓名” → 姓名" in content
     assert "林秀英" in content  # first rows
     assert "第 5 行" in content
     assert "导入 3 位居民" in content

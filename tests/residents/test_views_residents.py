@@ -126,6 +126,7 @@ def test_search_by_name_building_and_mobile_digits(login, staff_user, community)
 
     assert names(q="秀英") == {"林秀英"}
     assert names(q="7") == {"陈大明"}
+    assert names(q="7号楼") == {"陈大明"}
     assert names(q="5678") == {"陈大明"}
     assert names(q="nobody") == set()
 
