@@ -295,6 +295,7 @@ NOTIFICATIONS_STUCK_AFTER_SECONDS = env.int(
 # The longest ETA a delivery task is queued with (quiet hours: at most 11 h; a
 # retry: NOTIFICATIONS_RETRY_MAX_SECONDS); the broker's visibility timeout is longer.
 NOTIFICATIONS_MAX_ETA_SECONDS = 24 * 60 * 60
+NOTIFICATIONS_TASK_BATCH_SIZE = env.int("NOTIFICATIONS_TASK_BATCH_SIZE", default=20)
 # -- topics settings --
 # -- council settings --
 

@@ -296,12 +296,22 @@ def _notify(
 
 
 def enqueue_deliveries(delivery_ids: list[int], *, eta: datetime | None = None):
-    """Publish one delivery task per id over a single broker connection."""
-    from .tasks import deliver
+    """Queue deliveries over one broker connection.
 
+    Many at once go in batches (NOTIFICATIONS_TASK_BATCH_SIZE per task): the cost
+    of a task message is larger than that of sending one text message. A batch
+    that dies half-way leaves its unsent deliveries pending for the sweep.
+    """
+    from .tasks import deliver, deliver_batch
+
+    size = max(1, settings.NOTIFICATIONS_TASK_BATCH_SIZE)
     with deliver.app.producer_or_acquire() as producer:
-        for pk in delivery_ids:
-            deliver.apply_async((pk,), eta=eta, producer=producer)
+        if eta is not None or len(delivery_ids) == 1 or size == 1:
+            for pk in delivery_ids:
+                deliver.apply_async((pk,), eta=eta, producer=producer)
+            return
+        for chunk in _chunks(list(delivery_ids), size):
+            deliver_batch.apply_async((chunk,), producer=producer)
 
 
 def _enqueue_on_commit(delivery: Delivery, *, eta: datetime | None = None):

@@ -264,3 +264,39 @@ def test_retrying_a_delivery_that_did_not_fail_is_refused(offline_resident):
     tell([offline_resident])
     with pytest.raises(ValidationError):
         services.delivery_retry(delivery=sms_delivery())
+
+
+def test_many_deliveries_are_queued_in_batches(community, monkeypatch, settings):
+    from notifications.services import enqueue_deliveries
+
+    settings.NOTIFICATIONS_TASK_BATCH_SIZE = 20
+    batches, singles = [], []
+    monkeypatch.setattr(
+        "notifications.tasks.deliver_batch.apply_async",
+        lambda args, **kw: batches.append(args[0]),
+    )
+    monkeypatch.setattr(
+        "notifications.tasks.deliver.apply_async",
+        lambda args, **kw: singles.append(args[0]),
+    )
+    enqueue_deliveries(list(range(1, 46)))
+    assert [len(b) for b in batches] == [20, 20, 5]
+    assert sum(batches, []) == list(range(1, 46))
+    enqueue_deliveries([7])
+    enqueue_deliveries([8, 9], eta=timezone.now())  # retries and deferrals: one each
+    assert singles == [7, 8, 9]
+
+
+def test_a_batch_goes_on_past_a_broken_delivery(offline_resident, monkeypatch):
+    tell([offline_resident])
+    delivery = sms_delivery()
+    real_send = services.delivery_send
+
+    def send(*, delivery_id):
+        if delivery_id == -1:
+            raise RuntimeError("a broken row")
+        return real_send(delivery_id=delivery_id)
+
+    monkeypatch.setattr(services, "delivery_send", send)
+    tasks.deliver_batch([-1, 987654, delivery.pk])
+    assert sms_delivery().status == DeliveryStatus.SENT

@@ -136,8 +136,8 @@ def test_committed_notify_queues_its_deliveries_on_commit(
 ):
     queued = []
     monkeypatch.setattr(
-        "notifications.tasks.deliver.apply_async",
-        lambda args, **kwargs: queued.append(args[0]),
+        "notifications.tasks.deliver_batch.apply_async",
+        lambda args, **kwargs: queued.extend(args[0]),
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         tell([resident_user])
