@@ -378,6 +378,7 @@ def _seed_organizations(community: Community, short: str) -> dict[str, Organizat
                 "kind": kind,
                 "description": description,
                 "contact_name": contact,
+                "contact_mobile": f"1350{community.pk % 1000:03d}{len(organizations):04d}",
             },
         )
         organizations[name] = organization

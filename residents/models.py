@@ -187,6 +187,30 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.community or self.district}"
 
+    def clean(self):
+        super().clean()
+        organization = self.organization
+        if organization is None:
+            return
+        if self.role != Role.SOCIAL_WORKER:
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "Only social workers belong to an organisation here."
+                    )
+                }
+            )
+        if organization.kind != OrganizationKind.SOCIAL_WORK_AGENCY:
+            raise ValidationError({"organization": _("Choose a social-work agency.")})
+        if organization.community_id != self.community_id:
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "Choose a social-work agency registered in the same community."
+                    )
+                }
+            )
+
 
 class ResidentQuerySet(models.QuerySet):
     def for_community(self, community):

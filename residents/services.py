@@ -60,6 +60,10 @@ def _mobile_taken_error(mobile: str) -> ValidationError:
 
 
 def _check_resident(resident: Resident) -> None:
+    try:
+        resident.mobile = normalize_mobile(resident.mobile)
+    except ValidationError as exc:
+        raise ValidationError({"mobile": exc.messages}) from exc
     resident.full_clean(exclude=["community", "user"], validate_constraints=False)
     if (
         resident.mobile
@@ -260,6 +264,10 @@ def user_contact_update(*, user: User, mobile: str, email: str, language: str) -
 
 
 def _check_organization(organization: Organization) -> None:
+    try:
+        organization.contact_mobile = normalize_mobile(organization.contact_mobile)
+    except ValidationError as exc:
+        raise ValidationError({"contact_mobile": exc.messages}) from exc
     organization.full_clean(exclude=["community"], validate_constraints=False)
     if (
         Organization.objects.filter(

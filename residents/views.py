@@ -24,7 +24,7 @@ from .forms import (
     OrganizationForm,
     ResidentForm,
 )
-from .importing import template_csv
+from .importing import FIELDS, template_csv
 from .models import Organization, OrganizationKind, Resident, ResidentImport
 from .selectors import communities_for_user, community_summary, organizations_by_kind
 
@@ -395,7 +395,12 @@ def import_detail(request, community, pk):
             "community": community,
             "resident_import": resident_import,
             "report_page": report_page,
-            "mapped_columns": [c for c in resident_import.columns if c["field"]],
+            # Labels in the viewer's language, not the uploader's.
+            "mapped_columns": [
+                {**c, "label": FIELDS[c["field"]][0]}
+                for c in resident_import.columns
+                if c["field"] in FIELDS
+            ],
             "ignored_columns": [c for c in resident_import.columns if not c["field"]],
         },
     )
