@@ -1,10 +1,12 @@
 """Council pages: thin views over selectors and services."""
 
 from io import BytesIO
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -569,13 +571,33 @@ def invitation_respond(request, community, pk):
 # -- attendance -------------------------------------------------------------------
 
 
+CHECK_IN_PAGE_SIZE = 50
+
+
 def _attendance_context(request, community, meeting):
+    """The check-in list, one page at a time, optionally filtered by name."""
+    params = request.POST if request.method == "POST" else request.GET
+    query = (params.get("q") or "").strip()
+    data = check_in_rows(meeting=meeting)
+    rows = data["rows"]
+    if query:
+        rows = [row for row in rows if query in row.name]
+    page = Paginator(rows, CHECK_IN_PAGE_SIZE).get_page(params.get("page") or 1)
+    present = sum(
+        1 for row in data["rows"] if row.attendance and row.attendance.is_present
+    )
     return {
         "community": community,
         "meeting": meeting,
         "perms_": _perms(request.user, community),
         "statuses": AttendanceStatus.choices,
-        **check_in_rows(meeting=meeting),
+        "quorum": data["quorum"],
+        "rows": page.object_list,
+        "page_obj": page,
+        "q": query,
+        "expected_count": len(data["rows"]),
+        "present_count": present,
+        "extra": urlencode({"q": query}) if query else "",
     }
 
 
@@ -621,7 +643,9 @@ def attendance_mark(request, community, pk):
         return render(request, "council/partials/_check_in.html", context)
     if error:
         messages.error(request, error)
-    return redirect("council:attendance", community=community.slug, pk=meeting.pk)
+    target = reverse("council:attendance", args=[community.slug, meeting.pk])
+    keep = {k: request.POST[k] for k in ("q", "page") if request.POST.get(k)}
+    return redirect(f"{target}?{urlencode(keep)}" if keep else target)
 
 
 @require_POST

@@ -502,3 +502,25 @@ def test_print_notice_has_agenda_and_qr(login, community, staff_user, meeting):
     )
     assert "议事会议通知" in html and "加装电梯" in html and "<svg" in html
     assert "size: A4" in html
+
+
+def test_check_in_list_finds_by_name_and_keeps_the_page(
+    login, community, staff_user, open_meeting, seated
+):
+    _council, seats = seated
+    client = login(staff_user)
+    name = seats[2].resident.name
+    page = client.get(
+        url("attendance", community.slug, open_meeting.pk), {"q": name}
+    ).content.decode()
+    assert page.count('type="hidden" name="resident"') == 1
+    assert "应到 12 人，已到 0 人" in page
+    response = client.post(
+        url("attendance_mark", community.slug, open_meeting.pk),
+        {"resident": seats[2].resident_id, "status": "in_person", "q": name},
+    )
+    assert response.status_code == 302 and "q=" in response["Location"]
+    page = client.get(
+        url("attendance", community.slug, open_meeting.pk), {"q": "没有这个人"}
+    ).content.decode()
+    assert "名单上没有叫 没有这个人 的人" in page
