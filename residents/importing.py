@@ -20,6 +20,7 @@ from .mobile import normalize_mobile
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 PREVIEW_ROWS = 10
+HEADER_SEARCH_ROWS = 5
 
 # Field name -> (label, header spellings accepted, compared after _header_key()).
 FIELDS = {
@@ -224,6 +225,10 @@ def _detect_format(file_name: str, data: bytes) -> str:
     return "csv"
 
 
+def _names_a_column(row: list[str], field_name: str) -> bool:
+    return any(_HEADER_LOOKUP.get(_header_key(cell)) == field_name for cell in row)
+
+
 def _map_columns(header: list[str]) -> tuple[list[dict], dict[str, int]]:
     columns = []
     index_of: dict[str, int] = {}
@@ -239,15 +244,6 @@ def _map_columns(header: list[str]) -> tuple[list[dict], dict[str, int]]:
             label = ""
         columns.append(
             {"index": index, "header": str(title), "field": field_name, "label": label}
-        )
-    if "name" not in index_of:
-        raise ImportFileError(
-            _(
-                "No name column was found in the first row. The first row must hold "
-                "the column titles, with one titled “姓名” (or “name”). Download the "
-                "template to see the expected columns."
-            ),
-            code="no_name_column",
         )
     return columns, index_of
 
@@ -330,22 +326,41 @@ def parse_file(*, file_name: str, data: bytes, existing_mobiles) -> ParsedFile:
         raise ImportFileError(_("The file is empty."), code="empty")
     file_format = _detect_format(file_name, data)
     rows_iter = _xlsx_rows(data) if file_format == "xlsx" else _csv_rows(data)
+    # The titles may sit below a heading such as “汀塘社区居民花名册”.
+    header = None
+    line = 0
+    non_empty = 0
     try:
-        header = next(rows_iter)
-        while not any(header):
-            header = next(rows_iter)
-    except StopIteration as exc:
-        raise ImportFileError(_("The file is empty."), code="empty") from exc
+        for raw in rows_iter:
+            line += 1
+            if not any(raw):
+                continue
+            non_empty += 1
+            if _names_a_column(raw, "name"):
+                header = raw
+                break
+            if non_empty >= HEADER_SEARCH_ROWS:
+                break
     except csv.Error as exc:
         raise ImportFileError(
             _("The file could not be read as CSV: %(error)s") % {"error": exc},
             code="bad_csv",
         ) from exc
+    if non_empty == 0:
+        raise ImportFileError(_("The file is empty."), code="empty")
+    if header is None:
+        raise ImportFileError(
+            _(
+                "No name column was found in the first rows. One row must hold the "
+                "column titles, with one titled “姓名” (or “name”). Download the "
+                "template to see the expected columns."
+            ),
+            code="no_name_column",
+        )
     columns, index_of = _map_columns(header)
     parsed = ParsedFile(file_format=file_format, columns=columns)
     current_year = timezone.localdate().year
     first_row_of_mobile: dict[str, int] = {}
-    line = 1
     try:
         for raw in rows_iter:
             line += 1

@@ -191,6 +191,24 @@ def test_preview_page_shows_columns_first_rows_and_report(login, staff_user, com
     assert "导入 3 位居民" in content
 
 
+def test_heading_above_the_titles_is_skipped_and_rows_keep_their_numbers():
+    data = xlsx_bytes(
+        [
+            ["汀塘社区居民花名册", None, None],
+            [None, None, None],
+            ["序号", "姓名", "联系电话"],
+            [1, "林秀英", "13859001234"],
+            [2, "陈阿伯", "555"],
+        ]
+    )
+    parsed = importing.parse_file(
+        file_name="花名册.xlsx", data=data, existing_mobiles=lambda m: set()
+    )
+    assert [row["row"] for row in parsed.rows] == [4]
+    assert [item["row"] for item in parsed.report] == [5]
+    assert parsed.preview[0] == ["1", "林秀英", "13859001234"]
+
+
 def test_xlsx_with_a_bad_row(login, staff_user, community):
     data = xlsx_bytes(
         [
