@@ -410,16 +410,19 @@ def delivery_send(*, delivery_id: int) -> Delivery | None:
     """Send one delivery if it is due; schedule the next try on a transient error.
 
     Holds the delivery's row lock (select_for_update) while sending, so a second
-    task for the same delivery waits, then finds it sent and does nothing. Text
-    messages due in quiet hours are deferred to their end, not dropped.
+    task for the same delivery skips it (another worker has it) or, later, finds
+    it sent and does nothing. Text messages due in quiet hours are deferred to
+    their end, not dropped. (On SQLite the whole transaction is serialised.)
     """
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(of=("self",))
+            Delivery.objects.select_for_update(of=("self",), skip_locked=True)
             .select_related("notification")
             .filter(pk=delivery_id)
             .first()
         )
+        # None: no such delivery (rolled back), or another worker holds it now and
+        # will send it or schedule its next try itself.
         if delivery is None or delivery.status != DeliveryStatus.PENDING:
             return delivery
         now = timezone.now()

@@ -106,7 +106,7 @@ def test_worker_retries_a_failing_gateway_and_sends_once_after_4_attempts(
 
 @pytest.mark.postgres
 def test_two_tasks_for_one_delivery_at_once_send_it_once(offline_resident, settings):
-    """The row lock makes the second task wait, then find the message sent."""
+    """The row lock makes the other tasks skip the delivery one worker is sending."""
     gateway = FakeGateway()
     gateway.thread.start()
     try:
