@@ -54,7 +54,7 @@ def _event(topic: Topic, kind: str, *, actor=None, note: str = "", **payload):
 
 def _lock(topic: Topic) -> Topic:
     return (
-        Topic.objects.select_for_update()
+        Topic.objects.select_for_update(of=("self",))
         .select_related("community", "submitter", "window")
         .get(pk=topic.pk)
     )
@@ -187,7 +187,7 @@ def collection_window_close(*, window: CollectionWindow, now=None) -> bool:
     """
     now = now or timezone.now()
     window = (
-        CollectionWindow.objects.select_for_update()
+        CollectionWindow.objects.select_for_update(of=("self",))
         .select_related("community")
         .get(pk=window.pk)
     )
@@ -238,7 +238,7 @@ def collection_window_remind(*, window: CollectionWindow, now=None) -> int:
     """Remind opted-in residents two days before collection closes (once)."""
     now = now or timezone.now()
     window = (
-        CollectionWindow.objects.select_for_update()
+        CollectionWindow.objects.select_for_update(of=("self",))
         .select_related("community")
         .get(pk=window.pk)
     )
@@ -541,7 +541,7 @@ def topic_merge(*, topic: Topic, into: Topic, by) -> Topic:
         raise ValidationError(_("A topic cannot be merged into itself."))
     locked = {
         t.pk: t
-        for t in Topic.objects.select_for_update()
+        for t in Topic.objects.select_for_update(of=("self",))
         .select_related("community", "submitter", "window")
         .filter(pk__in=[topic.pk, into.pk])
         .order_by("pk")
