@@ -578,6 +578,7 @@ def digests_send(*, now: datetime | None = None) -> int:
     people = (
         Delivery.objects.filter(status=DeliveryStatus.HELD)
         .values_list("notification__user_id", "notification__resident_id")
+        .order_by()
         .distinct()
     )
     seen, sent = set(), 0

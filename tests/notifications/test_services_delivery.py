@@ -300,3 +300,51 @@ def test_a_batch_goes_on_past_a_broken_delivery(offline_resident, monkeypatch):
     monkeypatch.setattr(services, "delivery_send", send)
     tasks.deliver_batch([-1, 987654, delivery.pk])
     assert sms_delivery().status == DeliveryStatus.SENT
+
+
+def _email_delivery():
+    return Delivery.objects.get(channel=Channel.EMAIL)
+
+
+def test_refused_email_address_fails_at_once(resident_user, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.email_backends.RefusingBackend"
+    tell([resident_user])
+    delivery_send(delivery_id=_email_delivery().pk)
+    delivery = _email_delivery()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "recipient refused" in delivery.last_error
+
+
+def test_mail_server_trouble_is_retried(resident_user, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.email_backends.DisconnectingBackend"
+    tell([resident_user])
+    delivery_send(delivery_id=_email_delivery().pk)
+    delivery = _email_delivery()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert delivery.next_attempt_at is not None
+    assert "SMTPServerDisconnected" in delivery.last_error
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "quiet"),
+    [
+        (20, 59, False),
+        (21, 0, True),
+        (23, 59, True),
+        (0, 0, True),
+        (7, 59, True),
+        (8, 0, False),
+        (12, 0, False),
+    ],
+)
+def test_quiet_hours_boundaries(hour, minute, quiet):
+    assert services.in_quiet_hours(at(hour, minute)) is quiet
+
+
+def test_beat_tasks_call_their_services(resident_user, offline_resident, daytime):
+    NotificationPreference.objects.create(user=resident_user, daily_digest=True)
+    tell([resident_user, offline_resident])
+    assert tasks.send_daily_digests() == 1
+    daytime.shift(timedelta(minutes=11))
+    # the offline resident's SMS and the digest's two deliveries look stuck
+    assert tasks.sweep_deliveries() == 3
