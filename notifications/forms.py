@@ -49,6 +49,9 @@ class ResidentPreferenceForm(PreferenceForm):
         super().__init__(*args, **kwargs)
         del self.fields["email_enabled"]
         self.fields["sms_enabled"].label = _("Send text messages (SMS)")
+        self.fields["sms_enabled"].help_text = _(
+            "To the mobile number recorded for the resident."
+        )
         self.fields["daily_digest"].help_text = _(
             "Instead of one text message per notification, one a day (at 18:00)."
         )
