@@ -203,3 +203,16 @@ def test_digest_for_resident_without_login_goes_by_text(offline_resident):
 def test_unknown_recipient_type_is_refused(community):
     with pytest.raises(TypeError):
         tell([community])
+
+
+def test_sms_text_falls_back_to_the_subject_without_sms_template(offline_resident):
+    (n,) = notify(
+        recipients=[offline_resident],
+        kind="test_plain",
+        context={"title": "  停水\n通知  "},
+        dedupe_key="water:9",
+    )
+    assert n.subject == "停水 通知"
+    assert n.sms_text == "停水 通知"
+    run_due_deliveries()
+    assert LoggedSms.objects.get().text == "停水 通知"
