@@ -2,6 +2,8 @@
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connections
 from playwright.sync_api import expect
 
 from config.celery import app as celery_app
@@ -22,8 +24,16 @@ def celery_worker(transactional_db):
     """A real Celery worker in a thread, consuming the test broker."""
     import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping)
 
-    with start_worker(celery_app, pool="solo", perform_ping_check=False) as worker:
-        yield worker
+    def close_worker_connections(**kwargs):
+        # The worker thread's own connections; the test database is dropped after.
+        connections.close_all()
+
+    task_postrun.connect(close_worker_connections, weak=False)
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(close_worker_connections)
 
 
 def test_staff_imports_csv_sees_bad_row_confirms_and_finds_resident(
