@@ -162,7 +162,9 @@ class ConsultationForm(forms.Form):
         label=_("Name of the outside party"), max_length=100, required=False
     )
     outside_phone = forms.CharField(
-        label=_("Their phone (optional)"), max_length=20, required=False
+        label=_("Their phone (needed to invite them to the meeting)"),
+        max_length=20,
+        required=False,
     )
     consulted_at = forms.DateTimeField(
         label=_("When"),
