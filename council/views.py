@@ -688,7 +688,14 @@ def _check_in_url(request, meeting) -> str:
 def _qr_svg(url: str, scale: int = 8) -> str:
     buffer = BytesIO()
     segno.make(url, error="m").save(
-        buffer, kind="svg", scale=scale, xmldecl=False, svgns=True, border=2
+        buffer,
+        kind="svg",
+        scale=scale,
+        xmldecl=False,
+        svgns=True,
+        border=4,
+        omitsize=True,
+        title="QR",
     )
     return buffer.getvalue().decode()
 

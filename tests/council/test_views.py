@@ -524,3 +524,16 @@ def test_check_in_list_finds_by_name_and_keeps_the_page(
         url("attendance", community.slug, open_meeting.pk), {"q": "没有这个人"}
     ).content.decode()
     assert "名单上没有叫 没有这个人 的人" in page
+
+
+def test_pages_in_english_for_an_english_user(login, community, staff_user, meeting):
+    staff_user.language = "en"
+    staff_user.save(update_fields=["language"])
+    client = login(staff_user)
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        url("meeting", community.slug, meeting.pk), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Timeline" in page and "days left" in page and "collecting topics" in page
+    page = client.get(url("council", community.slug), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Women&#x27;s representative" in page.content.decode()
