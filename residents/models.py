@@ -216,14 +216,19 @@ class ResidentQuerySet(models.QuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 
-    def search(self, query: str):
+    def search(self, query: str, *, by_mobile: bool = True):
+        """Match name, building ("3" or "3号楼") and, when allowed, mobile digits.
+
+        Pass by_mobile=False for people who only see masked numbers: a search by
+        digits would tell them whose number it is.
+        """
         query = (query or "").strip()
         if not query:
             return self
         building = re.sub(r"\s*(号楼|栋|号|幢)$", "", query)  # "3号楼" -> "3"
         condition = Q(name__icontains=query) | Q(building__iexact=building or query)
         digits = "".join(ch for ch in query if ch.isdigit())
-        if len(digits) >= 4 and len(digits) == len(query):
+        if by_mobile and len(digits) >= 4 and len(digits) == len(query):
             condition |= Q(mobile__contains=digits)
         return self.filter(condition)
 

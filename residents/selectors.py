@@ -65,8 +65,12 @@ def organizations_by_kind(
     return [(OrganizationKind(kind).label, items) for kind, items in grouped.items()]
 
 
-def resident_list(*, community: Community, query: str = "", tag: str = "") -> QuerySet:
-    residents = Resident.objects.filter(community=community).search(query)
+def resident_list(
+    *, community: Community, query: str = "", tag: str = "", by_mobile: bool = True
+) -> QuerySet:
+    residents = Resident.objects.filter(community=community).search(
+        query, by_mobile=by_mobile
+    )
     if tag in RESIDENT_TAGS:
         residents = residents.filter(**{tag: True})
     return residents.order_by("name", "pk")

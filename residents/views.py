@@ -78,7 +78,10 @@ def resident_list(request, community):
     tag = request.GET.get("tag", "")
     if tag not in selectors.RESIDENT_TAGS:
         tag = ""
-    residents = selectors.resident_list(community=community, query=query, tag=tag)
+    can_see_contacts = request.user.has_perm("residents.see_contact_details", community)
+    residents = selectors.resident_list(
+        community=community, query=query, tag=tag, by_mobile=can_see_contacts
+    )
     page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
     tags = [
         (name, Resident._meta.get_field(name).verbose_name)
@@ -96,9 +99,7 @@ def resident_list(request, community):
                 {k: v for k, v in {"q": query, "tag": tag}.items() if v}
             ),
             "tags": tags,
-            "can_see_contacts": request.user.has_perm(
-                "residents.see_contact_details", community
-            ),
+            "can_see_contacts": can_see_contacts,
             "can_manage": request.user.has_perm(
                 "residents.manage_residents", community
             ),

@@ -393,3 +393,6 @@ def test_import_pages_query_budget(
         assert client.get(url("import_start", community)).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(resident_import.get_absolute_url()).status_code == 200
+    progress = url("import_progress", community, pk=resident_import.pk)
+    with django_assert_max_num_queries(5):
+        assert client.get(progress, headers={"HX-Request": "true"}).status_code == 200

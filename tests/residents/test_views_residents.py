@@ -131,6 +131,16 @@ def test_search_by_name_building_and_mobile_digits(login, staff_user, community)
     assert names(q="nobody") == set()
 
 
+def test_social_worker_cannot_find_people_by_mobile_digits(
+    login, social_worker, community, resident
+):
+    client = login(social_worker)
+    response = client.get(url("resident_list", community), {"q": "1234"})
+    assert response.context["page"].paginator.count == 0
+    response = client.get(url("resident_list", community), {"q": "秀英"})
+    assert response.context["page"].paginator.count == 1
+
+
 def test_tag_filter_and_count(login, staff_user, community):
     ResidentFactory(community=community, name="独居甲", is_elderly_alone=True)
     ResidentFactory(community=community, name="留守乙", is_left_behind_child=True)
