@@ -127,3 +127,23 @@ def test_draft_survives_a_reload(community, resident_user, new_page):
     page.goto(f"/c/{community.slug}/topics/new/")
     assert page.get_by_label("标题").input_value() == ""  # cleared after success
     assert not page.get_by_text("已恢复你上次填写的内容").is_visible()
+
+
+def test_thirty_megabyte_photo_from_the_browser_gets_a_clear_error(
+    community, resident_user, new_page, tmp_path
+):
+    big = tmp_path / "huge.jpg"
+    big.write_bytes(b"\xff\xd8\xff" + b"0" * (30 * 1024 * 1024))
+    page = new_page()
+    log_in(page, resident_user)
+    page.goto(f"/c/{community.slug}/topics/new/")
+    page.get_by_label("标题").fill("路灯坏了")
+    page.get_by_label("遇到了什么问题？希望怎么解决？").fill("晚上很黑")
+    page.locator("input[type=file]").set_input_files(str(big))
+    response_status = []
+    page.on("response", lambda r: response_status.append(r.status))
+    page.get_by_role("button", name="提交议题").click()
+    page.get_by_text("请检查下面标出的内容").wait_for()
+    assert 200 in response_status and 500 not in response_status
+    assert page.get_by_text("每张照片不能超过 10.0 MB").first.is_visible()
+    assert page.get_by_label("标题").input_value() == "路灯坏了"
