@@ -316,7 +316,11 @@ class MeetingStatus(models.TextChoices):
 
 # Which status may follow which; the services enforce it.
 MEETING_TRANSITIONS = {
-    MeetingStatus.DRAFT: {MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED},
+    MeetingStatus.DRAFT: {
+        MeetingStatus.SCHEDULED,
+        MeetingStatus.COLLECTING,
+        MeetingStatus.CANCELLED,
+    },
     MeetingStatus.SCHEDULED: {
         MeetingStatus.COLLECTING,
         MeetingStatus.AGENDA_PUBLISHED,

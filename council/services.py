@@ -545,7 +545,9 @@ def _refuse_move(meeting: Meeting, target) -> None:
 def meeting_announce(*, meeting: Meeting, by, confirm_short_window=False) -> Meeting:
     """Schedule a draft meeting: open its collection window and remind invitees."""
     meeting = _locked(meeting)
-    if meeting.status != MeetingStatus.DRAFT:
+    if meeting.status != MeetingStatus.DRAFT or not meeting.can_move_to(
+        MeetingStatus.COLLECTING
+    ):
         raise ValidationError(_("Only a draft meeting can be scheduled."))
     _open_window(meeting, confirm_short_window=confirm_short_window, now=timezone.now())
     meeting.status = MeetingStatus.COLLECTING

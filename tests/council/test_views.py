@@ -537,3 +537,43 @@ def test_pages_in_english_for_an_english_user(login, community, staff_user, meet
     assert "Timeline" in page and "days left" in page and "collecting topics" in page
     page = client.get(url("council", community.slug), HTTP_ACCEPT_LANGUAGE="en")
     assert "Women&#x27;s representative" in page.content.decode()
+
+
+def test_agenda_up_down_with_htmx_and_without(login, community, staff_user, meeting):
+    for title in ("甲", "乙", "丙"):
+        services.agenda_item_create(meeting=meeting, by=staff_user, title=title)
+    third = meeting.agenda_items.get(title="丙")
+    client = login(staff_user)
+    move = url("agenda_item_move", community.slug, meeting.pk, third.pk)
+    response = client.post(move, {"direction": "up"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="agenda-list"' in html
+    assert html.index("丙") < html.index("乙")
+    response = client.post(move, {"direction": "up"})
+    assert response.status_code == 302 and response["Location"].endswith("#agenda")
+    titles = list(
+        meeting.agenda_items.order_by("position").values_list("title", flat=True)
+    )
+    assert titles == ["丙", "甲", "乙"]
+    # A resident cannot reorder.
+    user, _resident = resident_login(community)
+    assert login(user).post(move, {"direction": "down"}).status_code == 403
+
+
+def test_staff_check_in_an_elderly_resident_is_recorded_as_on_behalf(
+    login, community, staff_user, open_meeting
+):
+    elderly = ResidentFactory(community=community, name="林阿婆", is_elderly_alone=True)
+    client = login(staff_user)
+    response = client.post(
+        url("attendance_add", community.slug, open_meeting.pk),
+        {"resident": "林阿婆", "status": "in_person"},
+    )
+    assert response.status_code == 302
+    attendance = Attendance.objects.get(resident=elderly)
+    assert attendance.on_behalf and attendance.checked_in_by == staff_user
+    assert attendance.role == "observer"
+    page = client.get(
+        url("attendance", community.slug, open_meeting.pk)
+    ).content.decode()
+    assert "林阿婆" in page and "代为签到" in page
