@@ -1,5 +1,6 @@
 """Every write to communities, residents, logins and organisations goes through here."""
 
+import logging
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -22,6 +23,7 @@ from .models import (
 from .predicates import forget_roles
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 RESIDENT_FIELDS = [
     "name",
@@ -393,10 +395,27 @@ def resident_import_confirm(*, resident_import: ResidentImport) -> ResidentImpor
         )
     resident_import.status = ImportStatus.QUEUED
     resident_import.progress = 0
-    resident_import.save(update_fields=["status", "progress"])
+    resident_import.failure = ""
+    resident_import.save(update_fields=["status", "progress", "failure"])
     pk = resident_import.pk
-    transaction.on_commit(lambda: run_resident_import.delay(pk))
+    transaction.on_commit(lambda: _enqueue_import(pk, run_resident_import))
     return resident_import
+
+
+def _enqueue_import(pk: int, task) -> None:
+    """Queue the import task; when the broker cannot be reached, reopen the import."""
+    try:
+        task.delay(pk)
+    except Exception:  # kombu raises several kinds when the broker is down
+        logger.exception("could not queue residents import %s", pk)
+        ResidentImport.objects.filter(pk=pk, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.READY,
+            failure=_(
+                "The background worker could not be reached, so nothing was "
+                "imported. Try again in a moment; if it keeps failing, tell the "
+                "administrator."
+            ),
+        )
 
 
 @transaction.atomic

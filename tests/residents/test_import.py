@@ -267,6 +267,28 @@ def test_confirm_imports_valid_rows_in_the_task(
     assert "100%" in progress.content.decode()
 
 
+def test_broker_down_reopens_the_import_with_a_message(
+    login, staff_user, community, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379.")
+
+    monkeypatch.setattr(run_resident_import, "delay", broker_down)
+    client = login(staff_user)
+    upload(client, community, "r.csv", GOOD_CSV.encode())
+    resident_import = ResidentImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("import_confirm", community, pk=resident_import.pk))
+    assert response.status_code == 302
+    resident_import.refresh_from_db()
+    assert resident_import.status == ImportStatus.READY
+    page = client.get(resident_import.get_absolute_url()).content.decode()
+    assert "无法连接后台任务" in page
+    assert 'id="confirm-import"' in page  # the person can try again
+
+
 def test_confirm_twice_imports_once(login, staff_user, community):
     client = login(staff_user)
     upload(client, community, "r.csv", GOOD_CSV.encode())
