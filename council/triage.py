@@ -4,8 +4,10 @@ The page belongs to the meeting, so it lives in council; every change to a topic
 goes through topics.services (council imports topics, never the reverse).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +21,7 @@ from topics import services as topic_services
 from topics.models import Topic
 
 from . import services
-from .models import AgendaItem, Invitation, Meeting
+from .models import AgendaItem, Invitation, Meeting, MeetingStatus
 
 
 def _meeting(community, pk) -> Meeting:
@@ -49,6 +51,28 @@ def consultation_context(*, item: AgendaItem, user) -> dict:
             "topics.record_consultation", community
         ),
     }
+
+
+@community_view("topics.triage_topics")
+def triage_index(request, community):
+    """Meetings with a topic collection, upcoming first, with topics left to review."""
+    meetings = (
+        Meeting.objects.filter(community=community, window__isnull=False)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("window")
+        .order_by("-starts_at", "-pk")
+    )
+    page = Paginator(meetings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = topic_selectors.review_counts(
+        window_ids=[meeting.window_id for meeting in page.object_list]
+    )
+    for meeting in page.object_list:
+        meeting.review_counts = counts.get(meeting.window_id, {})
+    return render(
+        request,
+        "council/triage_index.html",
+        {"community": community, "page": page, "meetings": page.object_list},
+    )
 
 
 @community_view("topics.triage_topics")

@@ -47,6 +47,7 @@ urlpatterns = [
         views.invitation_respond,
         name="invitation_respond",
     ),
+    path("review/", triage.triage_index, name="triage_index"),
     path("meetings/<int:pk>/triage/", triage.triage_page, name="triage"),
     path(
         "meetings/<int:pk>/triage/<int:topic_pk>/",

@@ -204,6 +204,30 @@ def topics_for_triage(*, community: Community, window: CollectionWindow | None) 
     }
 
 
+def review_counts(*, window_ids) -> dict[int, dict]:
+    """Per window: topics to review, accepted, and all (one query)."""
+    rows = (
+        Topic.objects.filter(window_id__in=list(window_ids))
+        .values("window_id")
+        .annotate(
+            to_review=Count(
+                "pk",
+                filter=Q(
+                    status__in=[
+                        TopicStatus.SUBMITTED,
+                        TopicStatus.IN_TRIAGE,
+                        TopicStatus.DEFERRED,
+                    ]
+                ),
+            ),
+            accepted=Count("pk", filter=Q(status=TopicStatus.ACCEPTED)),
+            total=Count("pk"),
+        )
+        .order_by()
+    )
+    return {row["window_id"]: row for row in rows}
+
+
 def consultation_summary(*, topic_id: int) -> dict:
     """Consultations on one topic with counts per position (two queries)."""
     consultations = list(

@@ -213,3 +213,31 @@ def test_resident_cannot_invite_consulted(
         kwargs={"community": meeting.community.slug, "pk": meeting.pk, "item": item.pk},
     )
     assert client.post(url).status_code == 403
+
+
+def test_review_index_lists_meetings_with_topics_to_review(
+    community, meeting, topic, staff_user, login, django_assert_max_num_queries
+):
+    client = login(staff_user)
+    url = reverse("council:triage_index", kwargs={"community": community.slug})
+    with django_assert_max_num_queries(15):
+        page = client.get(url).content.decode()
+    assert "十一月议事会" in page and "1 个议题待审核" in page
+    assert page_url(meeting) in page
+    assert "议题审核" in page  # the nav link
+
+
+def test_review_index_is_for_staff_and_social_workers(
+    community, resident_user, other_staff_user, login, client
+):
+    url = reverse("council:triage_index", kwargs={"community": community.slug})
+    client.force_login(resident_user)
+    assert client.get(url).status_code == 403
+    assert (
+        "议题审核"
+        not in client.get(
+            reverse("topics:topic_list", kwargs={"community": community.slug})
+        ).content.decode()
+    )
+    client.force_login(other_staff_user)
+    assert client.get(url).status_code == 403
