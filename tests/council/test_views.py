@@ -577,3 +577,36 @@ def test_staff_check_in_an_elderly_resident_is_recorded_as_on_behalf(
         url("attendance", community.slug, open_meeting.pk)
     ).content.decode()
     assert "林阿婆" in page and "代为签到" in page
+
+
+def test_member_of_an_invited_organisation_replies_and_checks_in(
+    login, community, staff_user, open_meeting
+):
+    from tests.factories import OrganizationFactory
+
+    user, resident = resident_login(community, name="物业小陈")
+    org = OrganizationFactory(community=community, name="汀塘物业")
+    org.members.add(resident)
+    invitation = services.invitation_create(
+        agenda_item=open_meeting.agenda_items.first(),
+        by=staff_user,
+        organization=org,
+        reason="负责停车管理",
+    )
+    client = login(user)
+    response = client.post(
+        url("invitation_respond", community.slug, invitation.pk), {"answer": "accept"}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        url(
+            "self_check_in",
+            community.slug,
+            open_meeting.pk,
+            open_meeting.check_in_token,
+        ),
+        {"status": "in_person"},
+    )
+    assert response.status_code == 200
+    attendance = Attendance.objects.get(resident=resident)
+    assert attendance.role == "stakeholder" and attendance.invitation == invitation

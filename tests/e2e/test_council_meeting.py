@@ -126,3 +126,37 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
     _shot(page, "check_in")
     assert Attendance.objects.filter(status="in_person").count() == 4
     assert Meeting.objects.get().status == MeetingStatus.IN_PROGRESS
+
+
+def test_representative_scans_the_qr_code_and_checks_in(
+    new_page, community, staff_user, resident_user
+):
+    from council.models import Seat
+    from residents.models import Resident
+    from tests.council.factories import in_progress, schedule, seat_council
+
+    _council, seats = seat_council(community, by=staff_user)
+    me = Resident.objects.get(community=community, user=resident_user)
+    Seat.objects.filter(pk=seats[2].pk).update(resident=me)
+    meeting = in_progress(schedule(community, by=staff_user), by=staff_user)
+
+    staff_page = new_page()
+    log_in(staff_page, staff_user)
+    staff_page.goto(f"/c/{community.slug}/council/meetings/{meeting.pk}/qr/")
+    address = staff_page.locator("p.text-break").inner_text().strip()
+    assert staff_page.locator(".qr svg").is_visible()
+
+    phone = new_page()
+    log_in(phone, resident_user)
+    phone.goto(address)
+    phone.get_by_role("button", name="我已到场").click()
+    phone.wait_for_load_state()
+    assert "王阿姨，您已签到" in phone.locator("main").inner_text()
+    assert _no_horizontal_scroll(phone)
+
+    staff_page.goto(f"/c/{community.slug}/council/meetings/{meeting.pk}/attendance/")
+    row = staff_page.locator(f"#row-r{me.pk}")
+    assert "现场出席" in row.inner_text() and "本人签到" in row.inner_text()
+    assert (
+        "6 个席位中 1 个出席" in staff_page.get_by_test_id("quorum-status").inner_text()
+    )
