@@ -1,6 +1,10 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,8 +131,8 @@ class MemberSearchForm(forms.Form):
     )
 
 
-class ChosenPasswordForm(SetPasswordForm):
-    """Set the password the person chose; clears the one-time-code flag."""
+class _SavesChosenPassword:
+    """Store the password through the service, which also clears the code flag."""
 
     def save(self, commit=True):
         from .services import user_password_set
@@ -139,3 +143,11 @@ class ChosenPasswordForm(SetPasswordForm):
         return user_password_set(
             user=self.user, password=self.cleaned_data["new_password1"]
         )
+
+
+class ChosenPasswordForm(_SavesChosenPassword, SetPasswordForm):
+    """A new password without the old one: after a one-time code or an email link."""
+
+
+class ChosenPasswordChangeForm(_SavesChosenPassword, PasswordChangeForm):
+    """A new password for someone who knows the current one."""

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .access import community_view
 from .forms import (
+    ChosenPasswordChangeForm,
     ChosenPasswordForm,
     ContactForm,
     ImportUploadForm,
@@ -503,7 +504,13 @@ def profile(request):
 @login_required
 def password_set(request):
     """Choose a new password: required after logging in with a one-time code."""
-    form = ChosenPasswordForm(request.user, request.POST or None)
+    # After a one-time code the old password is the code itself: do not ask for it.
+    form_class = (
+        ChosenPasswordForm
+        if request.user.must_change_password
+        else ChosenPasswordChangeForm
+    )
+    form = form_class(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)

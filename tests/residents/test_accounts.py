@@ -81,6 +81,18 @@ def test_password_set_refuses_weak_password(client, community, resident_user):
     assert resident_user.must_change_password
 
 
+def test_changing_password_later_needs_the_current_one(client, resident_user):
+    client.force_login(resident_user)
+    data = {"new_password1": "Tingtang-2026!", "new_password2": "Tingtang-2026!"}
+    response = client.post(reverse("password_set"), {**data, "old_password": "wrong"})
+    assert response.status_code == 200
+    assert "old_password" in response.context["form"].errors
+    response = client.post(reverse("password_set"), {**data, "old_password": PASSWORD})
+    assert response.status_code == 302
+    resident_user.refresh_from_db()
+    assert resident_user.check_password("Tingtang-2026!")
+
+
 def test_login_without_mobile_gets_a_username(login, staff_user, community):
     resident = ResidentFactory(community=community, name="无手机", mobile="")
     response = login(staff_user).post(
