@@ -139,3 +139,6 @@ class ResidentImportAdmin(SuperuserOnly, admin.ModelAdmin):
     ]
     exclude = ["rows"]
     list_select_related = ["community"]
+
+    def has_add_permission(self, request, *args):
+        return False  # imports start from the upload page, which checks the file
