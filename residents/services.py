@@ -99,15 +99,41 @@ def resident_create(*, community: Community, **fields) -> Resident:
 
 @transaction.atomic
 def resident_update(*, resident: Resident, **fields) -> Resident:
-    """Change a resident's details; the mobile number stays unique in the community."""
+    """Change a resident's details; the mobile number stays unique in the community.
+
+    When the resident logs in with the old number and the login is a resident's
+    only, the login follows the new number (the person told staff their number
+    changed). Logins of staff, social workers and officers are left alone.
+    """
     unknown = set(fields) - set(RESIDENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown resident fields: {sorted(unknown)}")
+    old_mobile = resident.mobile
     for name, value in fields.items():
         setattr(resident, name, value)
     _check_resident(resident)
     _save_resident(resident, update_fields=[*fields, "updated_at"])
+    if resident.user_id and resident.mobile and resident.mobile != old_mobile:
+        _login_follows_mobile(resident, old_mobile)
     return resident
+
+
+def _resident_only_login(user) -> bool:
+    return not (
+        user.is_superuser
+        or user.is_staff
+        or user.memberships.exclude(role=Role.RESIDENT).exists()
+    )
+
+
+def _login_follows_mobile(resident: Resident, old_mobile: str) -> None:
+    user = User.objects.select_for_update().get(pk=resident.user_id)
+    if user.mobile != old_mobile or not _resident_only_login(user):
+        return
+    if User.objects.filter(mobile=resident.mobile).exclude(pk=user.pk).exists():
+        return  # the new number is someone else's login: keep the old one
+    user.mobile = resident.mobile
+    user.save(update_fields=["mobile"])
 
 
 def _one_time_code() -> str:
@@ -191,11 +217,7 @@ def resident_password_reset(*, resident: Resident) -> str:
     user = resident.user
     if user is None:
         raise ValidationError(_("This resident has no login yet."), code="no_login")
-    if (
-        user.is_superuser
-        or user.is_staff
-        or user.memberships.exclude(role=Role.RESIDENT).exists()
-    ):
+    if not _resident_only_login(user):
         raise ValidationError(
             _(
                 "This login also works as staff, social worker or district officer; "

@@ -85,3 +85,34 @@ def test_organization_contact_mobile_is_normalised(community):
     with pytest.raises(ValidationError) as error:
         services.organization_update(organization=organization, contact_mobile="123")
     assert "contact_mobile" in error.value.message_dict
+
+
+def test_login_follows_a_residents_new_mobile(community, resident_user):
+    resident = resident_user.resident_records.get()
+    services.resident_update(resident=resident, mobile="13700009999")
+    resident_user.refresh_from_db()
+    assert resident_user.mobile == "13700009999"
+
+
+def test_staff_login_keeps_its_mobile_when_their_resident_record_changes(
+    community, staff_user
+):
+    resident = ResidentFactory(
+        community=community, user=staff_user, mobile=staff_user.mobile
+    )
+    old = staff_user.mobile
+    services.resident_update(resident=resident, mobile="13700008888")
+    staff_user.refresh_from_db()
+    assert staff_user.mobile == old
+
+
+def test_login_keeps_its_mobile_when_the_new_one_is_another_login(
+    community, resident_user
+):
+    UserFactory(mobile="13700007777")
+    resident = resident_user.resident_records.get()
+    old = resident_user.mobile
+    services.resident_update(resident=resident, mobile="13700007777")
+    resident_user.refresh_from_db()
+    assert resident_user.mobile == old
+    assert resident_user.resident_records.get().mobile == "13700007777"
