@@ -6,6 +6,7 @@ from residents.predicates import (
     can_see_community,
     is_community_member,
     is_community_staff,
+    is_district_officer,
     is_staff_or_social_worker,
 )
 
@@ -13,6 +14,7 @@ __all__ = [
     "can_see_community",
     "is_community_member",
     "is_community_staff",
+    "is_district_officer",
     "is_staff_or_social_worker",
     "has_resident_record",
 ]

@@ -11,6 +11,7 @@ from .predicates import (
     has_resident_record,
     is_community_member,
     is_community_staff,
+    is_district_officer,
     is_staff_or_social_worker,
 )
 
@@ -20,6 +21,8 @@ rules.add_perm("council.manage_council", is_community_staff)
 rules.add_perm("council.manage_meetings", is_community_staff)
 rules.add_perm("council.invite_stakeholders", is_staff_or_social_worker)
 rules.add_perm("council.record_attendance", is_community_staff)
-rules.add_perm("council.view_attendance", is_staff_or_social_worker)
+rules.add_perm(
+    "council.view_attendance", is_staff_or_social_worker | is_district_officer
+)
 rules.add_perm("council.respond_invitation", is_community_member)
 rules.add_perm("council.check_in_self", is_community_member & has_resident_record)
