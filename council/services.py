@@ -859,6 +859,13 @@ def invitation_create(
 ) -> Invitation:
     """Invite one stakeholder to an agenda item and notify them."""
     meeting = _locked(agenda_item.meeting)
+    if meeting.status == MeetingStatus.DRAFT:
+        raise ValidationError(
+            _(
+                "Schedule the meeting before inviting stakeholders: a draft is not "
+                "shown to anyone yet."
+            )
+        )
     if meeting.is_finished:
         raise ValidationError(
             _("Stakeholders cannot be invited to a %(status)s meeting.")

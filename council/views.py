@@ -489,7 +489,11 @@ def agenda_item_page(request, community, pk, item):
         )
     perms_ = _perms(request.user, community)
     form = None
-    if perms_["invite"] and not meeting.is_finished:
+    if (
+        perms_["invite"]
+        and not meeting.is_finished
+        and meeting.status != MeetingStatus.DRAFT
+    ):
         form = InvitationForm(community=community, initial={"who": "resident"})
     return render(
         request,

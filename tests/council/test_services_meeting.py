@@ -395,3 +395,15 @@ def test_staff_can_record_leave_once_agenda_is_published(community, staff_user, 
         status="on_leave",
     )
     assert attendance.on_behalf and attendance.checked_in_by == staff_user
+
+
+def test_no_invitations_to_a_draft(community, staff_user, seated):
+    meeting = schedule(community, by=staff_user, draft=True)
+    item = services.agenda_item_create(meeting=meeting, by=staff_user, title="x")
+    with pytest.raises(ValidationError, match="草稿"):
+        services.invitation_create(
+            agenda_item=item,
+            by=staff_user,
+            resident=ResidentFactory(community=community),
+            reason="x",
+        )
