@@ -296,6 +296,10 @@ NOTIFICATIONS_STUCK_AFTER_SECONDS = env.int(
 # retry: NOTIFICATIONS_RETRY_MAX_SECONDS); the broker's visibility timeout is longer.
 NOTIFICATIONS_MAX_ETA_SECONDS = 24 * 60 * 60
 NOTIFICATIONS_TASK_BATCH_SIZE = env.int("NOTIFICATIONS_TASK_BATCH_SIZE", default=20)
+# The sweep stands aside while more messages than this wait in the broker.
+NOTIFICATIONS_SWEEP_MAX_BACKLOG = env.int(
+    "NOTIFICATIONS_SWEEP_MAX_BACKLOG", default=1000
+)
 # -- topics settings --
 # -- council settings --
 

@@ -499,6 +499,14 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 5000) -> int:
     broker that lost it, an enqueue that failed after commit). Queuing twice is
     harmless: delivery_send is idempotent.
     """
+    from .broker import waiting_messages
+
+    backlog = waiting_messages()
+    if backlog is not None and backlog > settings.NOTIFICATIONS_SWEEP_MAX_BACKLOG:
+        # Deliveries still in a long queue are not lost: queuing them again would
+        # only grow the queue. The sweep waits until the workers catch up.
+        logger.info("sweep skipped: %s messages are waiting in the broker", backlog)
+        return 0
     now = now or timezone.now()
     threshold = now - timedelta(seconds=settings.NOTIFICATIONS_STUCK_AFTER_SECONDS)
     stuck = (

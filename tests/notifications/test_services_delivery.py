@@ -348,3 +348,20 @@ def test_beat_tasks_call_their_services(resident_user, offline_resident, daytime
     daytime.shift(timedelta(minutes=11))
     # the offline resident's SMS and the digest's two deliveries look stuck
     assert tasks.sweep_deliveries() == 3
+
+
+def test_sweep_stands_aside_while_a_long_queue_drains(
+    offline_resident, daytime, settings, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("notifications.tasks.deliver.apply_async", lambda *a, **k: None)
+    settings.CELERY_BROKER_URL = "filesystem://"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(tmp_path)}
+    settings.NOTIFICATIONS_SWEEP_MAX_BACKLOG = 3
+    for i in range(4):
+        (tmp_path / f"1700000000{i}_m{i}.celery.msg").write_text("{}")
+    tell([offline_resident])
+    daytime.shift(timedelta(minutes=11))
+
+    assert deliveries_sweep() == 0  # 4 waiting > 3: its task may still be queued
+    (tmp_path / "17000000000_m0.celery.msg").unlink()
+    assert deliveries_sweep() == 1
