@@ -88,6 +88,8 @@ def meeting_timeline(meeting: Meeting, now: datetime | None = None):
     window = meeting.window
     opens = window.opens_at if window else None
     closes = window.closes_at if window else None
+    if window and window.closed_at and window.closed_at < window.closes_at:
+        closes = window.closed_at  # closed, then the meeting moved: stays closed
     follow_up_end = meeting.ends_at + timedelta(days=30)
     phases = [
         ("collection", _("Topic collection open"), opens, closes),

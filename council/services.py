@@ -615,12 +615,18 @@ def meeting_reschedule(
                 council=meeting.council,
                 starts_at=starts_at,
                 ends_at=ends_at,
+                # Once collection has closed (or the agenda is out) a short
+                # window no longer matters: the window stays closed.
                 confirm_short_window=confirm_short_window
-                or meeting.status == MeetingStatus.AGENDA_PUBLISHED,
+                or meeting.status == MeetingStatus.AGENDA_PUBLISHED
+                or meeting.window.closed_at is not None,
                 now=now,
             )
             window = meeting.window
-            if meeting.status != MeetingStatus.AGENDA_PUBLISHED:
+            if (
+                meeting.status != MeetingStatus.AGENDA_PUBLISHED
+                and window.closed_at is None
+            ):
                 closes_at = _short_window_closes_at(
                     closes_at=closes_at, starts_at=starts_at, now=now
                 )

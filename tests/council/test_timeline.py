@@ -75,3 +75,23 @@ def test_meeting_page_shows_time_left_and_phase(
     meeting = schedule(community, by=staff_user, days=10)
     page = login(resident_user).get(meeting.get_absolute_url()).content.decode()
     assert "当前：" in page and "议题征集" in page and "还剩 2 天" in page
+
+
+def test_closed_collection_stays_done_after_a_later_reschedule(
+    community, staff_user, seated
+):
+    from topics.services import collection_window_close
+
+    meeting = schedule(community, by=staff_user, days=10)
+    with time_machine.travel(meeting.window.closes_at + timedelta(minutes=1)):
+        assert collection_window_close(window=meeting.window)
+        new_start = meeting.starts_at + timedelta(days=14)
+        meeting = services.meeting_reschedule(
+            meeting=meeting,
+            by=staff_user,
+            starts_at=new_start,
+            ends_at=new_start + timedelta(hours=2),
+        )
+        got, timeline = states(meeting)
+    assert got[:2] == ["done", "current"]
+    assert timeline["next_deadline"][0] == meeting.starts_at
