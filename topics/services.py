@@ -407,7 +407,14 @@ def topic_update(
         title=title, description=description, category=category, location=location
     )
     remove_ids = {int(pk) for pk in remove_photo_ids}
-    TopicPhoto.objects.filter(topic=topic, pk__in=remove_ids).delete()
+    removed = list(TopicPhoto.objects.filter(topic=topic, pk__in=remove_ids))
+    for photo in removed:
+        photo.delete()
+    if removed:
+        storage = removed[0].image.storage
+        names = [photo.image.name for photo in removed]
+        # Files go only once the rows are gone for good.
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
     add_photos = list(add_photos)
     kept = TopicPhoto.objects.filter(topic=topic).count()
     if kept + len(add_photos) > MAX_PHOTOS:

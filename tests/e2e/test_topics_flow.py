@@ -40,8 +40,9 @@ def photo_path(tmp_path):
 
 
 def test_submit_endorse_triage_and_inbox(
-    community, staff_user, resident_user, new_page, photo_path
+    community, staff_user, resident_user, new_page, photo_path, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path / "media"
     meeting = schedule(community, by=staff_user, title="十一月议事会")
     council_services.council_for_community(community=community)
     neighbour_user = UserFactory(display_name="李大爷")
@@ -65,6 +66,11 @@ def test_submit_endorse_triage_and_inbox(
     page.wait_for_url("**/topics/*/?submitted=1")
     assert page.get_by_role("heading", name="三号楼门口路灯坏了").is_visible()
     assert page.locator("img.topic-photo").count() == 1
+    page.locator("img.topic-photo").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const img = document.querySelector('img.topic-photo');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
     natural_width = page.locator("img.topic-photo").evaluate("img => img.naturalWidth")
     assert natural_width == 1600  # resized on upload, and served
     topic = Topic.objects.get()

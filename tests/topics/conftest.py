@@ -7,6 +7,12 @@ from residents.models import Resident, Role
 from tests.factories import MembershipFactory, ResidentFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded photos go to a throwaway folder, not var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def resident(resident_user, community):
     return Resident.objects.get(community=community, user=resident_user)

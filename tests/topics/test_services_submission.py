@@ -207,3 +207,42 @@ def test_decided_topic_cannot_be_withdrawn(
     assert (
         TopicEvent.objects.filter(topic=topic, kind="decided").get().note == "同意维修"
     )
+
+
+def test_editing_adds_and_removes_photos_and_deletes_the_file(
+    community, resident, this_window, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from tests.topics.conftest import make_jpeg
+
+    def jpeg(name):
+        return ContentFile(make_jpeg(size=(40, 30)), name=name)
+
+    with time_machine.travel(DEADLINE - timedelta(days=1), tick=False):
+        topic = submit(community, resident, photos=[jpeg("a.jpg"), jpeg("b.jpg")])
+        first, second = topic.photos.order_by("position")
+        storage = first.image.storage
+        assert storage.exists(first.image.name)
+        with pytest.raises(ValidationError):
+            services.topic_update(
+                topic=topic,
+                by=resident.user,
+                title=topic.title,
+                description=topic.description,
+                category=topic.category,
+                add_photos=[jpeg("c.jpg"), jpeg("d.jpg")],
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.topic_update(
+                topic=topic,
+                by=resident.user,
+                title=topic.title,
+                description=topic.description,
+                category=topic.category,
+                add_photos=[jpeg("c.jpg"), jpeg("d.jpg")],
+                remove_photo_ids=[first.pk],
+            )
+    assert topic.photos.count() == 3
+    assert not storage.exists(first.image.name)
+    assert storage.exists(second.image.name)
