@@ -765,6 +765,25 @@ def meeting_participants(meeting: Meeting) -> list[Resident]:
 # -- agenda -----------------------------------------------------------------
 
 
+def _locked_agenda(meeting: Meeting) -> Meeting:
+    """Lock the meeting row and refuse when its agenda can no longer change."""
+    meeting = _locked(meeting)
+    if not meeting.agenda_editable:
+        raise ValidationError(
+            _("The agenda of a %(status)s meeting cannot be changed.")
+            % {"status": meeting.get_status_display()}
+        )
+    return meeting
+
+
+def _renumber(items) -> None:
+    """Give the items positions 1, 2, 3 ... in the order given."""
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
 @transaction.atomic
 def agenda_item_create(
     *,
@@ -778,12 +797,7 @@ def agenda_item_create(
 
     Locks the meeting row so two items added at once get distinct positions.
     """
-    meeting = _locked(meeting)
-    if not meeting.agenda_editable:
-        raise ValidationError(
-            _("The agenda of a %(status)s meeting cannot be changed.")
-            % {"status": meeting.get_status_display()}
-        )
+    meeting = _locked_agenda(meeting)
     title = (title or "").strip()
     description = (description or "").strip()
     if topic is not None:
@@ -814,39 +828,23 @@ def agenda_item_move(*, item: AgendaItem, by, direction: str) -> AgendaItem:
     """Swap the item with its neighbour above ("up") or below ("down")."""
     if direction not in ("up", "down"):
         raise ValidationError(_("Move an item up or down."))
-    meeting = _locked(item.meeting)
-    if not meeting.agenda_editable:
-        raise ValidationError(
-            _("The agenda of a %(status)s meeting cannot be changed.")
-            % {"status": meeting.get_status_display()}
-        )
+    meeting = _locked_agenda(item.meeting)
     items = list(meeting.agenda_items.order_by("position", "pk"))
     index = next(i for i, it in enumerate(items) if it.pk == item.pk)
     other = index - 1 if direction == "up" else index + 1
     if other < 0 or other >= len(items):
         return items[index]
     items[index], items[other] = items[other], items[index]
-    for position, it in enumerate(items, start=1):
-        if it.position != position:
-            it.position = position
-            it.save(update_fields=["position"])
+    _renumber(items)
     return items[other]
 
 
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, by) -> None:
     """Take an item off the agenda (before the meeting opens)."""
-    meeting = _locked(item.meeting)
-    if not meeting.agenda_editable:
-        raise ValidationError(
-            _("The agenda of a %(status)s meeting cannot be changed.")
-            % {"status": meeting.get_status_display()}
-        )
+    meeting = _locked_agenda(item.meeting)
     item.delete()
-    for position, it in enumerate(meeting.agenda_items.order_by("position", "pk"), 1):
-        if it.position != position:
-            it.position = position
-            it.save(update_fields=["position"])
+    _renumber(meeting.agenda_items.order_by("position", "pk"))
 
 
 # -- invitations (the X of 6+X) -----------------------------------------------
