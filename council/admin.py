@@ -54,6 +54,16 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["window"]
+    # State moves go through the services (and notify people): not editable here.
+    readonly_fields = [
+        "status",
+        "window",
+        "agenda_published_at",
+        "started_at",
+        "concluded_at",
+        "cancelled_at",
+        "check_in_token",
+    ]
     inlines = [AgendaItemInline]
 
 
