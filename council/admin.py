@@ -1,6 +1,7 @@
 """Admin for superusers; writes that matter go through the pages and services."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     AgendaItem,
@@ -54,6 +55,7 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["window"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # State moves go through the services (and notify people): not editable here.
     readonly_fields = [
         "status",
