@@ -156,3 +156,41 @@ def test_counts_are_equal_at_both_sizes(
             counts.append(len(captured))
         results[label] = counts
     assert results["small"] == results["large"], results
+
+
+def make_meetings(community, staff_user, count):
+    from council.models import Meeting, MeetingStatus
+
+    council = services.council_for_community(community=community)
+    base = timezone.now()
+    Meeting.objects.bulk_create(
+        Meeting(
+            council=council,
+            community=community,
+            title=f"会议{i}",
+            starts_at=base + timedelta(days=30 + i),
+            ends_at=base + timedelta(days=30 + i, hours=2),
+            place="村委会",
+            status=MeetingStatus.CONCLUDED if i % 2 else MeetingStatus.COLLECTING,
+            check_in_token=f"t{community.pk}-{i}",
+        )
+        for i in range(count)
+    )
+
+
+@pytest.mark.parametrize("count", [6, 120])
+def test_meeting_list_paginates_with_bounded_queries(
+    count, login, community, staff_user, django_assert_max_num_queries
+):
+    make_meetings(community, staff_user, count)
+    client = login(staff_user)
+    path = reverse("council:meetings", args=[community.slug])
+    with django_assert_max_num_queries(10):
+        page = client.get(path).content.decode()
+    with django_assert_max_num_queries(10):
+        past = client.get(path, {"show": "past", "page": 2}).content.decode()
+    upcoming = count // 2
+    assert f"共 {upcoming} 次会议" in page
+    assert page.count('class="list-group-item"') == min(upcoming, 25)
+    if count > 50:
+        assert "第 2 页，共 3 页" in past
