@@ -407,3 +407,15 @@ def test_no_invitations_to_a_draft(community, staff_user, seated):
             resident=ResidentFactory(community=community),
             reason="x",
         )
+
+
+def test_notification_text_is_not_html_escaped(community, staff_user, seated):
+    meeting = schedule(community, by=staff_user, title="A&B <会议>")
+    item = services.agenda_item_create(meeting=meeting, by=staff_user, title="x")
+    resident = ResidentFactory(community=community)
+    services.invitation_create(
+        agenda_item=item, by=staff_user, resident=resident, reason='住"六楼" & 顶楼'
+    )
+    note = Notification.objects.get(kind="council_invitation")
+    assert "A&B <会议>" in note.subject
+    assert '住"六楼" & 顶楼' in note.body
