@@ -70,6 +70,7 @@ urlpatterns = [
         views.attendance_add_observer,
         name="attendance_add",
     ),
+    path("meetings/<int:pk>/quorum/", views.quorum_partial, name="quorum"),
     path("meetings/<int:pk>/qr/", views.check_in_qr, name="check_in_qr"),
     path(
         "meetings/<int:pk>/check-in/<str:token>/",

@@ -40,6 +40,7 @@ from .models import (
     Seat,
 )
 from .predicates import resident_for
+from .quorum import meeting_quorum
 from .selectors import check_in_rows, council_page, meeting_detail, meeting_list
 
 
@@ -611,6 +612,17 @@ def attendance(request, community, pk):
     context = _attendance_context(request, community, meeting)
     context["observer_form"] = ObserverForm(community=community)
     return render(request, "council/attendance.html", context)
+
+
+@community_view("council.view_meetings")
+def quorum_partial(request, community, pk):
+    """The quorum card alone, polled while the meeting is in progress."""
+    meeting = _meeting(community, pk, request.user)
+    return render(
+        request,
+        "council/partials/_quorum.html",
+        {"community": community, "meeting": meeting, "quorum": meeting_quorum(meeting)},
+    )
 
 
 @require_POST

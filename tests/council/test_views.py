@@ -625,3 +625,19 @@ def test_district_officer_reads_the_check_in_list_but_cannot_mark(
     )
     assert response.status_code == 403
     assert not Attendance.objects.exists()
+
+
+def test_quorum_card_polls_while_in_progress_and_sees_qr_check_ins(
+    login, community, staff_user, resident_user, open_meeting, seated
+):
+    client = login(staff_user)
+    page = client.get(
+        url("attendance", community.slug, open_meeting.pk)
+    ).content.decode()
+    assert 'hx-trigger="every 10s"' in page
+    services.attendance_check_in(
+        meeting=open_meeting, by=staff_user, resident=seated[1][0].resident
+    )
+    card = login(resident_user).get(url("quorum", community.slug, open_meeting.pk))
+    assert card.status_code == 200
+    assert "6 个席位中 1 个出席" in card.content.decode()
