@@ -105,6 +105,7 @@ def test_staff_of_another_community_gets_404_or_403_everywhere(
         ("agenda_item", [slug, m.pk, item.pk]),
         ("attendance", [slug, m.pk]),
         ("check_in_qr", [slug, m.pk]),
+        ("quorum", [slug, m.pk]),
         ("meeting_ics", [slug, m.pk]),
         ("meeting_print", [slug, m.pk]),
         ("self_check_in", [slug, m.pk, m.check_in_token]),
@@ -118,6 +119,9 @@ def test_staff_of_another_community_gets_404_or_403_everywhere(
         ("attendance", [other.slug, m.pk]),
         ("seat_end", [other.slug, seat.pk]),
         ("agenda_item", [other.slug, m.pk, item.pk]),
+        ("quorum", [other.slug, m.pk]),
+        ("meeting_print", [other.slug, m.pk]),
+        ("meeting_ics", [other.slug, m.pk]),
     ]:
         assert client.get(url(name, *args)).status_code == 404, name
     posts = [
