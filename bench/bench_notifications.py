@@ -231,6 +231,8 @@ def main() -> int:
     for pid, kb in sorted(sampler.hwm_kb.items()):
         print(f"  pid {pid} peak RSS (VmHWM):   {kb / 1024:7.1f} MiB")
     print(f"messages logged: {logged}, sent twice: {doubles}")
+    one, five, fifteen = os.getloadavg()
+    print(f"load average at the end (1, 5, 15 min): {one:.2f} {five:.2f} {fifteen:.2f}")
     return 0 if logged == N and doubles == 0 else 1
 
 
