@@ -38,6 +38,7 @@ def topic_list(
     window_id: int | None = None,
     query: str = "",
     sort: str = "new",
+    submitter: Resident | None = None,
 ) -> QuerySet:
     """Topics for the list page; cards read stored counters (no COUNT per card)."""
     topics = (
@@ -72,6 +73,8 @@ def topic_list(
         topics = topics.filter(category=category)
     if window_id:
         topics = topics.filter(window_id=window_id)
+    if submitter is not None:
+        topics = topics.filter(submitter=submitter)
     return topics.order_by(*SORTS.get(sort, SORTS["new"]))
 
 

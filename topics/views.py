@@ -73,7 +73,10 @@ def topic_list(request, community):
     sort = params.get("sort", "new")
     if sort not in selectors.SORTS:
         sort = "new"
+    me = selectors.resident_for(user=request.user, community=community)
+    mine = me is not None and params.get("mine") == "1"
     topics = selectors.topic_list(
+        submitter=me if mine else None,
         community=community,
         status=status,
         category=category,
@@ -84,7 +87,7 @@ def topic_list(request, community):
     page = Paginator(topics, settings.PAGE_SIZE).get_page(params.get("page"))
     filter_params = params.copy()
     filter_params.pop("page", None)
-    is_filtered = any([status, category, window_id, query])
+    is_filtered = any([status, category, window_id, query, mine])
     return render(
         request,
         "topics/topic_list.html",
@@ -104,7 +107,9 @@ def topic_list(request, community):
                 "window": window_id,
                 "q": query,
                 "sort": sort,
+                "mine": mine,
             },
+            "has_resident": me is not None,
             "is_filtered": is_filtered,
             "query_string": filter_params.urlencode(),
             "window": selectors.window_accepting(community=community),

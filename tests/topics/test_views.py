@@ -495,3 +495,16 @@ def test_consultation_form_needs_the_chosen_stakeholder(
     )
     assert response.status_code == 200
     assert "写下外部相关方的名称" in response.content.decode()
+
+
+def test_only_my_topics(community, resident, window, resident_user, neighbour, login):
+    TopicFactory(
+        community=community, submitter=resident, window=window, title="我的议题"
+    )
+    TopicFactory(
+        community=community, submitter=neighbour, window=window, title="邻居的议题"
+    )
+    page = login(resident_user).get(url("topic_list", community), {"mine": "1"})
+    text = page.content.decode()
+    assert "只看我提交的议题" in text
+    assert "我的议题" in text and "邻居的议题" not in text
