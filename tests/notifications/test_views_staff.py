@@ -36,6 +36,8 @@ def test_permanent_failure_is_listed_for_staff_with_a_retry_button(
     assert "邮件和短信发送情况" in page
     assert "消息中心: 停水通知" in page
     assert "林阿公" in page
+    assert offline_resident.get_absolute_url() in page
+    assert url("resident_preferences", pk=offline_resident.pk) in page
     assert "isv.MOBILE_NUMBER_ILLEGAL" in page
     assert "已尝试 1 次" in page
     assert url("delivery_retry", pk=delivery.pk) in page
