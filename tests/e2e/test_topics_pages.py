@@ -147,3 +147,25 @@ def test_thirty_megabyte_photo_from_the_browser_gets_a_clear_error(
     assert 200 in response_status and 500 not in response_status
     assert page.get_by_text("每张照片不能超过 10.0 MB").first.is_visible()
     assert page.get_by_label("标题").input_value() == "路灯坏了"
+
+
+def test_social_worker_records_a_consultation_on_a_phone(
+    community, social_worker, story, new_page
+):
+    topic = story["topic"]
+    page = new_page()
+    log_in(page, social_worker)
+    page.goto(f"/c/{community.slug}/topics/{topic.pk}/consultations/")
+    assert page.locator("#div_id_outside_name").is_hidden()
+    assert page.locator("#div_id_resident").is_visible()
+    page.get_by_label("外部相关方（公司、学校等）").check()
+    assert page.locator("#div_id_resident").is_hidden()
+    page.get_by_label("外部相关方名称").fill("汀塘物业公司")
+    page.get_by_label("对方电话（邀请参会时需要）").fill("13800002222")
+    page.get_by_label("反对").check()
+    page.get_by_label("记录").fill("担心维修费用")
+    page.get_by_role("button", name="保存协商记录").click()
+    page.get_by_text("协商记录已保存").wait_for()
+    assert page.get_by_text("反对: 1").is_visible()
+    assert page.get_by_text("汀塘物业公司").is_visible()
+    assert fits(page)
