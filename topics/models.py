@@ -79,6 +79,11 @@ class CollectionWindow(models.Model):
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
+    @property
+    def deadline_passed(self) -> bool:
+        """Closed, or past its deadline while the close task has yet to run."""
+        return self.closed_at is not None or self.closes_at <= timezone.now()
+
 
 class TopicCategory(models.TextChoices):
     ELDERLY_CARE = "elderly_care", _("elderly care")
