@@ -152,8 +152,11 @@ class ConsultationForm(forms.Form):
         widget=forms.RadioSelect,
         initial="resident",
     )
-    resident = forms.ModelChoiceField(
-        label=_("Resident"), queryset=Resident.objects.none(), required=False
+    resident = forms.CharField(
+        label=_("Resident: mobile number or full name"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. 13800001234 or 王秀英"),
     )
     organization = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organization.objects.none(), required=False
@@ -187,9 +190,7 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = Resident.objects.filter(
-            community=community
-        ).order_by("name", "pk")
+        self.community = community
         self.fields["organization"].queryset = Organization.objects.filter(
             community=community
         ).order_by("name")
@@ -204,13 +205,43 @@ class ConsultationForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("stakeholder_kind")
-        if kind == "resident" and not data.get("resident"):
-            self.add_error("resident", _("Choose the resident."))
+        if kind == "resident":
+            found = self._find_resident((data.get("resident") or "").strip())
+            if isinstance(found, Resident):
+                data["resident"] = found
+            else:
+                self.add_error("resident", found)
         elif kind == "organization" and not data.get("organization"):
             self.add_error("organization", _("Choose the organisation."))
         elif kind == "outside" and not (data.get("outside_name") or "").strip():
             self.add_error("outside_name", _("Write the name of the outside party."))
         return data
+
+    def _find_resident(self, text: str):
+        """The one resident matching a mobile number or full name, or an error."""
+        if not text:
+            return _("Write the resident's mobile number or full name.")
+        residents = Resident.objects.filter(community=self.community)
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) >= 11:
+            matches = list(residents.filter(mobile=digits[-11:])[:2])
+        else:
+            matches = list(residents.filter(name=text).order_by("pk")[:6])
+        if not matches:
+            return _("No resident of this community matches “%(text)s”.") % {
+                "text": text
+            }
+        if len(matches) > 1:
+            return _(
+                "Several residents are called “%(text)s” (%(where)s): "
+                "use the mobile number instead."
+            ) % {
+                "text": text,
+                "where": "、".join(
+                    m.address or m.masked_mobile or "?" for m in matches
+                ),
+            }
+        return matches[0]
 
     def stakeholder(self) -> dict:
         kind = self.cleaned_data["stakeholder_kind"]

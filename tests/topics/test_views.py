@@ -464,7 +464,7 @@ def test_consultation_page_for_social_worker(
         url("consultation_create", community, pk=topic.pk),
         {
             "stakeholder_kind": "resident",
-            "resident": neighbour.pk,
+            "resident": neighbour.mobile,
             "consulted_at": "2026-11-20T10:00",
             "position": "concerns",
             "notes": "担心噪音",
@@ -508,3 +508,34 @@ def test_only_my_topics(community, resident, window, resident_user, neighbour, l
     text = page.content.decode()
     assert "只看我提交的议题" in text
     assert "我的议题" in text and "邻居的议题" not in text
+
+
+def test_consultation_finds_the_resident_by_name_or_asks_for_the_mobile(
+    community, topic, staff_user, social_worker, login
+):
+    services.topic_accept(topic=topic, by=staff_user)
+    client = login(social_worker)
+    data = {
+        "stakeholder_kind": "resident",
+        "consulted_at": "2026-11-20T10:00",
+        "position": "supports",
+    }
+    ResidentFactory(community=community, name="林秀英", building="3")
+    ResidentFactory(community=community, name="林秀英", building="8")
+    unique = ResidentFactory(community=community, name="陈建国")
+    response = client.post(
+        url("consultation_create", community, pk=topic.pk),
+        {**data, "resident": "林秀英"},
+    )
+    assert "请改用手机号" in response.content.decode()
+    response = client.post(
+        url("consultation_create", community, pk=topic.pk),
+        {**data, "resident": "无此人"},
+    )
+    assert "本社区没有找到" in response.content.decode()
+    response = client.post(
+        url("consultation_create", community, pk=topic.pk),
+        {**data, "resident": "陈建国"},
+    )
+    assert response.status_code == 302
+    assert topic.consultations.get().stakeholder_resident == unique
