@@ -522,6 +522,8 @@ def _locked(meeting: Meeting) -> Meeting:
 def _refuse_move(meeting: Meeting, target) -> None:
     if meeting.can_move_to(target):
         return
+    if meeting.status == MeetingStatus.DRAFT and target != MeetingStatus.CANCELLED:
+        raise ValidationError(_("Schedule the meeting first: it is still a draft."))
     messages = {
         MeetingStatus.CONCLUDED: _("Only a meeting in progress can be concluded."),
         MeetingStatus.IN_PROGRESS: _("Publish the agenda before opening the meeting."),

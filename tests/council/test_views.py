@@ -645,3 +645,46 @@ def test_quorum_card_polls_while_in_progress_and_sees_qr_check_ins(
     card = login(resident_user).get(url("quorum", community.slug, open_meeting.pk))
     assert card.status_code == 200
     assert "6 个席位中 1 个出席" in card.content.decode()
+
+
+def test_state_buttons_through_the_pages(login, community, staff_user, seated):
+    client = login(staff_user)
+    slug = community.slug
+    draft = schedule(community, by=staff_user, draft=True)
+    action = lambda m, a: url("meeting_action", slug, m.pk, a)  # noqa: E731
+    response = client.post(action(draft, "publish"), follow=True)
+    assert "请先安排会议：它还是草稿" in response.content.decode()
+    client.post(action(draft, "announce"))
+    draft.refresh_from_db()
+    assert draft.status == MeetingStatus.COLLECTING and draft.window_id
+    response = client.post(action(draft, "publish"), follow=True)
+    assert "发布前请至少添加一个议程事项" in response.content.decode()
+    item = services.agenda_item_create(meeting=draft, by=staff_user, title="删掉我")
+    services.agenda_item_create(meeting=draft, by=staff_user, title="留下")
+    client.post(url("agenda_item_remove", slug, draft.pk, item.pk))
+    assert list(draft.agenda_items.values_list("title", flat=True)) == ["留下"]
+    client.post(action(draft, "publish"))
+    response = client.post(action(draft, "conclude"), follow=True)
+    assert "只有进行中的会议才能结束" in response.content.decode()
+    client.post(action(draft, "start"))
+    client.post(action(draft, "conclude"))
+    draft.refresh_from_db()
+    assert draft.status == MeetingStatus.CONCLUDED
+    assert client.post(action(draft, "explode")).status_code == 404
+
+
+def test_cancel_page_keeps_the_meeting_in_the_past_list(
+    login, community, staff_user, meeting
+):
+    client = login(staff_user)
+    response = client.post(
+        url("meeting_cancel", community.slug, meeting.pk), {"reason": "台风预警"}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    past = client.get(url("meetings", community.slug), {"show": "past"})
+    assert meeting.title in past.content.decode()
+    page = client.get(url("meeting", community.slug, meeting.pk)).content.decode()
+    assert "本次会议已取消" in page and "台风预警" in page
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
