@@ -167,7 +167,7 @@ def open_comment_reports(*, community: Community) -> QuerySet:
         .select_related(
             "reporter",
             "comment",
-            "comment__topic",
+            "comment__topic__community",
             "comment__author",
             "comment__author_resident",
         )

@@ -539,3 +539,29 @@ def test_consultation_finds_the_resident_by_name_or_asks_for_the_mobile(
     )
     assert response.status_code == 302
     assert topic.consultations.get().stakeholder_resident == unique
+
+
+def test_report_list_queries_do_not_grow(
+    community,
+    topic,
+    neighbour_user,
+    resident_user,
+    staff_user,
+    login,
+    django_assert_max_num_queries,
+):
+    def report(n):
+        for i in range(n):
+            comment = services.comment_create(
+                topic=topic, author=neighbour_user, body=f"{i}"
+            )
+            services.comment_report(comment=comment, by=resident_user)
+
+    client = login(staff_user)
+    report(2)
+    with django_assert_max_num_queries(15) as few:
+        assert client.get(url("report_list", community)).status_code == 200
+    report(30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url("report_list", community)).content.decode()
+    assert "保留显示" in page
