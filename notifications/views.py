@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -44,8 +45,14 @@ def inbox(request):
     return render(request, "notifications/inbox.html", context)
 
 
-@login_required
 def badge(request):
+    """The navigation's inbox link with its unread count (polled by htmx).
+
+    After the session has ended, answer 286 (htmx: stop polling) with nothing, so
+    a login page is never swapped into the navigation bar.
+    """
+    if not request.user.is_authenticated:
+        return HttpResponse("", status=286)
     return render(request, "notifications/partials/_nav_inbox.html")
 
 

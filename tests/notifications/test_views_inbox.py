@@ -181,3 +181,9 @@ def test_inbox_in_english(login, english_user):
     page = login(english_user).get(INBOX).content.decode()
     assert "Inbox" in page
     assert "Mark all read" in page
+
+
+def test_badge_after_logout_stops_polling_instead_of_showing_login(client):
+    response = client.get(reverse("notifications:badge"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 286
+    assert response.content == b""
