@@ -24,7 +24,7 @@ run: install
 	$(BIN)/honcho start -f Procfile.dev
 
 test: install
-	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

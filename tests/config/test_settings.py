@@ -12,7 +12,14 @@ def _manage(*args, **env_overrides):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "YISHIHUI_TESTING", "PYTEST_CURRENT_TEST"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "YISHIHUI_TESTING",
+            "PYTEST_CURRENT_TEST",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(env_overrides)
     return subprocess.run(
