@@ -21,6 +21,7 @@ def _manage(*args, **env_overrides):
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
+    env["ENV_FILE"] = os.devnull  # a developer's .env must not answer for the test
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
