@@ -24,8 +24,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -145,14 +145,19 @@ def _has_sms_template(kind: str) -> bool:
     return _SMS_TEMPLATE_EXISTS[kind]
 
 
+def _render_text(name: str, context: dict) -> str:
+    """Render a template as plain text: no HTML escaping (pages escape on display)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def _render(kind: str, context: dict, language: str) -> tuple[str, str, str]:
     """Render subject, body and SMS text of `kind` in `language`."""
     with translation.override(language):
-        subject = render_to_string(f"notifications/{kind}/subject.txt", context)
-        body = render_to_string(f"notifications/{kind}/body.txt", context)
+        subject = _render_text(f"notifications/{kind}/subject.txt", context)
+        body = _render_text(f"notifications/{kind}/body.txt", context)
         subject = " ".join(subject.split())[:200]
         if _has_sms_template(kind):
-            sms = render_to_string(f"notifications/{kind}/sms.txt", context)
+            sms = _render_text(f"notifications/{kind}/sms.txt", context)
             sms = " ".join(sms.split())
         else:
             sms = subject

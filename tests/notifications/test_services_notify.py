@@ -216,3 +216,18 @@ def test_sms_text_falls_back_to_the_subject_without_sms_template(offline_residen
     assert n.sms_text == "停水 通知"
     run_due_deliveries()
     assert LoggedSms.objects.get().text == "停水 通知"
+
+
+def test_text_is_stored_plain_and_escaped_once_on_the_page(login, resident_user):
+    notify(
+        recipients=[resident_user],
+        kind="test_event",
+        context={"title": "路灯 & 井盖 <维修>"},
+        dedupe_key="repair:1",
+    )
+    n = Notification.objects.get()
+    assert n.subject == "消息中心: 路灯 & 井盖 <维修>"
+    assert n.sms_text == "SMS 路灯 & 井盖 <维修>"
+    page = login(resident_user).get("/inbox/").content.decode()
+    assert "路灯 &amp; 井盖 &lt;维修&gt;" in page
+    assert "&amp;amp;" not in page
