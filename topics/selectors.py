@@ -27,7 +27,11 @@ def resident_for(*, user, community: Community) -> Resident | None:
     """The logged-in user's Resident record in this community, if any."""
     if user is None or not user.is_authenticated:
         return None
-    return Resident.objects.filter(community=community, user=user).first()
+    return (
+        Resident.objects.filter(community=community, user=user)
+        .select_related("topic_reminder_opt_in")
+        .first()
+    )
 
 
 def topic_list(
@@ -155,7 +159,10 @@ def endorsed_topic_ids(*, resident: Resident | None, topic_ids) -> set[int]:
 def has_reminder(*, resident: Resident | None) -> bool:
     if resident is None:
         return False
-    return DeadlineReminderOptIn.objects.filter(resident=resident).exists()
+    try:
+        return resident.topic_reminder_opt_in is not None
+    except DeadlineReminderOptIn.DoesNotExist:
+        return False
 
 
 def open_comment_reports(*, community: Community) -> QuerySet:

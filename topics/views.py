@@ -110,6 +110,7 @@ def topic_list(request, community):
                 "mine": mine,
             },
             "has_resident": me is not None,
+            "has_reminder": selectors.has_reminder(resident=me),
             "is_filtered": is_filtered,
             "query_string": filter_params.urlencode(),
             "window": selectors.window_accepting(community=community),
