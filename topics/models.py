@@ -48,6 +48,12 @@ class CollectionWindow(models.Model):
     reminder_sent_at = models.DateTimeField(
         _("deadline reminder sent"), null=True, blank=True
     )
+    meeting_starts_at = models.DateTimeField(
+        _("meeting starts"),
+        null=True,
+        blank=True,
+        help_text=_("Submitters can withdraw their topics until then."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CollectionWindowQuerySet.as_manager()
@@ -227,7 +233,12 @@ class Topic(models.Model):
 
     @property
     def is_withdrawable(self) -> bool:
-        return self.status in WITHDRAWABLE_STATUSES
+        """Any time before the meeting (when its start is known) and the decision."""
+        if self.status not in WITHDRAWABLE_STATUSES:
+            return False
+        window = self.window if self.window_id else None
+        starts = window.meeting_starts_at if window is not None else None
+        return starts is None or timezone.now() < starts
 
     @property
     def accepts_deliberation(self) -> bool:

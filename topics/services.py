@@ -130,7 +130,7 @@ def _attach_waiting_topics(window: CollectionWindow) -> int:
 
 @transaction.atomic
 def collection_window_open(
-    *, community: Community, title: str, opens_at, closes_at
+    *, community: Community, title: str, opens_at, closes_at, meeting_starts_at=None
 ) -> CollectionWindow:
     """Create the collection window for a meeting being scheduled.
 
@@ -141,7 +141,11 @@ def collection_window_open(
     if closes_at <= opens_at:
         raise ValidationError(_("Topic collection must close after it opens."))
     window = CollectionWindow(
-        community=community, title=title, opens_at=opens_at, closes_at=closes_at
+        community=community,
+        title=title,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        meeting_starts_at=meeting_starts_at,
     )
     window.full_clean()
     window.save()
@@ -153,7 +157,12 @@ def collection_window_open(
 
 @transaction.atomic
 def collection_window_move(
-    *, window: CollectionWindow, opens_at, closes_at, title: str | None = None
+    *,
+    window: CollectionWindow,
+    opens_at,
+    closes_at,
+    title: str | None = None,
+    meeting_starts_at=None,
 ) -> CollectionWindow:
     """Move a window's dates (the meeting was rescheduled).
 
@@ -169,6 +178,9 @@ def collection_window_move(
     if title is not None:
         window.title = title
         fields.append("title")
+    if meeting_starts_at is not None:
+        window.meeting_starts_at = meeting_starts_at
+        fields.append("meeting_starts_at")
     if moved_deadline and window.reminder_sent_at and closes_at > window.closes_at:
         window.reminder_sent_at = None
         fields.append("reminder_sent_at")
@@ -439,7 +451,11 @@ def topic_update(
 
 @transaction.atomic
 def topic_withdraw(*, topic: Topic, by, reason: str = "") -> Topic:
-    """Withdraw a topic; allowed any time before the council has decided on it."""
+    """Withdraw a topic any time before the meeting starts (and before a decision).
+
+    The meeting's start is known when the council passed `meeting_starts_at` to
+    collection_window_open / collection_window_move.
+    """
     topic = _lock(topic)
     if not may_act_for_topic(topic=topic, user=by):
         raise ValidationError(

@@ -246,3 +246,37 @@ def test_editing_adds_and_removes_photos_and_deletes_the_file(
     assert topic.photos.count() == 3
     assert not storage.exists(first.image.name)
     assert storage.exists(second.image.name)
+
+
+def test_withdraw_is_refused_once_the_meeting_has_started(
+    community, resident, staff_user
+):
+    starts = DEADLINE + timedelta(days=7)
+    window = services.collection_window_open(
+        community=community,
+        title="11月议事会议",
+        opens_at=DEADLINE - timedelta(days=14),
+        closes_at=DEADLINE,
+        meeting_starts_at=starts,
+    )
+    with time_machine.travel(DEADLINE - timedelta(days=1), tick=False):
+        early = submit(community, resident, title="早撤回")
+        late = submit(community, resident, title="晚撤回")
+    assert early.window == late.window == window
+    services.topic_accept(topic=late, by=staff_user)
+    with time_machine.travel(starts - timedelta(seconds=1), tick=False):
+        services.topic_withdraw(topic=early, by=resident.user)
+    with (
+        time_machine.travel(starts + timedelta(seconds=1), tick=False),
+        pytest.raises(ValidationError),
+    ):
+        services.topic_withdraw(topic=late, by=resident.user)
+    # a rescheduled meeting moves the limit too
+    services.collection_window_move(
+        window=window,
+        opens_at=window.opens_at,
+        closes_at=window.closes_at,
+        meeting_starts_at=starts + timedelta(days=7),
+    )
+    with time_machine.travel(starts + timedelta(seconds=1), tick=False):
+        services.topic_withdraw(topic=late, by=resident.user)
