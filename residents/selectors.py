@@ -86,6 +86,19 @@ def resident_for_page(*, community: Community, pk: int) -> Resident:
     )
 
 
+def household_members(*, resident: Resident, limit: int = 10) -> list[Resident]:
+    """Other residents registered in the same household, for staff."""
+    if not resident.household:
+        return []
+    return list(
+        Resident.objects.filter(
+            community_id=resident.community_id, household=resident.household
+        )
+        .exclude(pk=resident.pk)
+        .order_by("birth_year", "name", "pk")[:limit]
+    )
+
+
 def organization_for_page(*, community: Community, pk: int) -> Organization:
     return (
         Organization.objects.filter(community=community)

@@ -116,15 +116,19 @@ def resident_detail(request, community, pk):
         .prefetch_related("organizations"),
         pk=pk,
     )
+    can_see_contacts = request.user.has_perm("residents.see_contact_details", community)
     return render(
         request,
         "residents/resident_detail.html",
         {
             "community": community,
             "resident": resident,
-            "can_see_contacts": request.user.has_perm(
-                "residents.see_contact_details", community
+            "household": (
+                selectors.household_members(resident=resident)
+                if can_see_contacts
+                else []
             ),
+            "can_see_contacts": can_see_contacts,
             "can_manage": request.user.has_perm(
                 "residents.manage_residents", community
             ),

@@ -108,6 +108,26 @@ def test_district_officer_sees_counts_not_people(
     )
 
 
+def test_staff_see_the_household_social_workers_do_not(
+    login, staff_user, social_worker, community
+):
+    grandma = ResidentFactory(community=community, name="林奶奶", household="TT-7")
+    ResidentFactory(
+        community=community,
+        name="林小宝",
+        household="TT-7",
+        birth_year=2016,
+        is_left_behind_child=True,
+    )
+    ResidentFactory(community=community, name="邻居", household="TT-8")
+    page = url("resident_detail", community, pk=grandma.pk)
+    content = login(staff_user).get(page).content.decode()
+    assert "同一户" in content
+    assert "林小宝" in content
+    assert "邻居" not in content
+    assert "林小宝" not in login(social_worker).get(page).content.decode()
+
+
 # -- search, filter, pagination ------------------------------------------------
 
 
@@ -195,14 +215,15 @@ def test_residents_list_query_budget(
 def test_resident_detail_query_budget(
     login, staff_user, community, organization, size, django_assert_max_num_queries
 ):
-    resident = ResidentFactory(community=community)
+    resident = ResidentFactory(community=community, household="TT-1")
+    ResidentFactory.create_batch(size, community=community, household="TT-1")
     for index in range(size):
         other = type(organization).objects.create(
             community=community, kind=organization.kind, name=f"组织{index}"
         )
         other.members.add(resident)
     client = login(staff_user)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(url("resident_detail", community, pk=resident.pk))
     assert response.status_code == 200
 
