@@ -64,6 +64,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.celery import enqueue_at
 from notifications.services import notify
 from residents.models import Community, Organization, Resident
 from topics.models import Topic
@@ -435,9 +436,12 @@ def _schedule_reminders(meeting: Meeting) -> None:
         eta = starts_at - before
         if eta <= now:
             continue  # the sweep sends it if still relevant
+        # Beyond the ETA horizon meeting_reminders_sweep sends it when due.
         transaction.on_commit(
-            lambda which=which, eta=eta: send_meeting_reminder.apply_async(
-                args=[meeting.pk, which, starts_at.isoformat()], eta=eta
+            lambda which=which, eta=eta: enqueue_at(
+                send_meeting_reminder,
+                args=[meeting.pk, which, starts_at.isoformat()],
+                eta=eta,
             )
         )
 

@@ -350,18 +350,26 @@ def test_reminder_tasks_are_queued_on_commit_with_eta(
         "apply_async",
         lambda args, eta: queued.append((args, eta)),
     )
+    # Ten days ahead is beyond the ETA horizon: nothing waits in the broker,
+    # the sweep sends each reminder when it falls due.
     with django_capture_on_commit_callbacks(execute=True):
-        meeting = schedule(community, by=staff_user, days=10)
-    assert sorted(eta for _a, eta in queued) == [
-        meeting.starts_at - timedelta(hours=24),
-        meeting.starts_at - timedelta(hours=2),
-    ]
+        far = schedule(community, by=staff_user, days=10)
+    assert queued == []
+
+    # A meeting a few hours away (short window confirmed) gets its 2 h reminder
+    # as an ETA task; the 24 h one is already due and left to the sweep.
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = schedule(
+            community, by=staff_user, days=0.5, confirm_short_window=True
+        )
+    assert [eta for _a, eta in queued] == [meeting.starts_at - timedelta(hours=2)]
     # The task itself sends when due, and skips a time that was rescheduled.
     args = queued[0][0]
     with time_machine.travel(meeting.starts_at - timedelta(hours=2), tick=False):
         assert tasks.send_meeting_reminder.run(*args) in (0, 12)
     stale = [meeting.pk, "2h", (meeting.starts_at - timedelta(days=1)).isoformat()]
     assert tasks.send_meeting_reminder.run(*stale) == 0
+    assert far.pk != meeting.pk
 
 
 def test_cancelled_meeting_sends_no_reminders(community, staff_user, seated):
