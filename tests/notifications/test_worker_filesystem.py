@@ -28,6 +28,7 @@ def filesystem_app(tmp_path):
         broker_transport_options={
             "data_folder_in": str(folder),
             "data_folder_out": str(folder),
+            "control_folder": str(tmp_path / "control"),
             "store_processed": False,
         },
         task_acks_late=True,
