@@ -1,6 +1,7 @@
 """Check and re-encode uploaded photos: real images only, resized, no EXIF kept."""
 
 import io
+import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -11,6 +12,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 1600
+# Larger than any phone camera; refuses "decompression bombs" before decoding.
+MAX_PIXELS = 60_000_000
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP"}
 # ISO base media "ftyp" brands used by HEIC/HEIF files (iPhone photos).
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
@@ -60,11 +63,24 @@ def prepare_photo(upload) -> ContentFile:
         params={"name": name},
     )
     try:
-        with Image.open(upload) as probe:
+        with warnings.catch_warnings():
+            # The pixel count is checked below, with a clearer message.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(upload)
+        with probe:
             image_format = probe.format
+            width, height = probe.size
             probe.verify()
         if image_format not in ACCEPTED_FORMATS:
             raise not_an_image
+        if width * height > MAX_PIXELS:
+            raise ValidationError(
+                _(
+                    "“%(name)s” is too large (%(w)d × %(h)d pixels). Choose a smaller photo."
+                ),
+                code="too_many_pixels",
+                params={"name": name, "w": width, "h": height},
+            )
         upload.seek(0)
         with Image.open(upload) as image:
             image.load()

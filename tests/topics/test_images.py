@@ -75,3 +75,13 @@ def test_heic_renamed_to_jpg_is_still_recognised():
     with pytest.raises(ValidationError) as caught:
         prepare_photo(upload(HEIC_HEAD, name="IMG_0001.jpg"))
     assert caught.value.code == "heic"
+
+
+def test_huge_pixel_count_is_refused_before_decoding():
+    # A tiny PNG file that claims 10,000 × 10,000 pixels.
+    out = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(out, format="PNG")
+    assert len(out.getvalue()) < 200_000
+    with pytest.raises(ValidationError) as caught:
+        prepare_photo(upload(out.getvalue(), name="bomb.png", content_type="image/png"))
+    assert caught.value.code == "too_many_pixels"
