@@ -444,6 +444,16 @@ def already_registered_message(mobile: str) -> str:
     }
 
 
+def report_csv(report: list[dict]) -> bytes:
+    """The rows that cannot be imported, as CSV for Excel (UTF-8 with BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Row"), _("Name"), _("Problems")])
+    for item in report:
+        writer.writerow([item["row"], item["name"], " ".join(item["problems"])])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def template_csv() -> bytes:
     """A CSV template with Chinese column titles and one example row (UTF-8 BOM)."""
     out = io.StringIO()

@@ -33,6 +33,11 @@ urlpatterns = [
         name="import_progress",
     ),
     path(
+        "residents/import/<int:pk>/problems.csv",
+        views.import_report,
+        name="import_report",
+    ),
+    path(
         "residents/import/<int:pk>/confirm/",
         views.import_confirm,
         name="import_confirm",

@@ -25,7 +25,7 @@ from .forms import (
     OrganizationForm,
     ResidentForm,
 )
-from .importing import FIELDS, template_csv
+from .importing import FIELDS, report_csv, template_csv
 from .models import Organization, OrganizationKind, Resident, ResidentImport
 from .selectors import communities_for_user, community_summary, organizations_by_kind
 
@@ -453,6 +453,18 @@ def import_cancel(request, community, pk):
     else:
         messages.success(request, _("Import cancelled; nothing was saved."))
     return redirect("residents:import_start", community=community.slug)
+
+
+@community_view("residents.import_residents")
+def import_report(request, community, pk):
+    resident_import = _import_for(community, pk)
+    response = HttpResponse(
+        report_csv(resident_import.report), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="import-{resident_import.pk}-problems.csv"'
+    )
+    return response
 
 
 @community_view("residents.import_residents")

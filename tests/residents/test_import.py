@@ -350,6 +350,25 @@ def test_import_is_all_or_nothing_when_the_database_refuses(
     assert Resident.objects.filter(community=community).count() == 0
 
 
+def test_problem_rows_download(login, staff_user, community):
+    client = login(staff_user)
+    upload(
+        client,
+        community,
+        "r.csv",
+        (GOOD_CSV + "陈坏号,12345,5,1,101,X,1960,\n").encode(),
+    )
+    resident_import = ResidentImport.objects.get()
+    page = client.get(resident_import.get_absolute_url()).content.decode()
+    download = url("import_report", community, pk=resident_import.pk)
+    assert download in page
+    response = client.get(download)
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "行号,姓名,问题"
+    assert text.splitlines()[1].startswith("5,陈坏号,")
+    assert "12345" in text
+
+
 def test_template_download(login, staff_user, community):
     response = login(staff_user).get(url("import_template", community))
     assert response["Content-Type"].startswith("text/csv")

@@ -22,6 +22,7 @@ PAGES = [
     ("import_template", "get", False, False),
     ("import_detail", "get", "import", False),
     ("import_progress", "get", "import", False),
+    ("import_report", "get", "import", False),
     ("import_confirm", "post", "import", False),
     ("import_cancel", "post", "import", False),
     ("organization_list", "get", False, False),
