@@ -153,9 +153,12 @@ def triage_action(request, community, pk, topic_pk):
                 % {"title": topic.title, "name": topic.submitter.name},
             )
         elif action == "merge":
-            into = Topic.objects.filter(
-                community=community, pk=request.POST.get("into") or 0
-            ).first()
+            into_pk = request.POST.get("into", "")
+            into = (
+                Topic.objects.filter(community=community, pk=int(into_pk)).first()
+                if into_pk.isdigit()
+                else None
+            )
             if into is None:
                 raise ValidationError(_("Choose the topic to merge it into."))
             topic_services.topic_merge(topic=topic, into=into, by=request.user)

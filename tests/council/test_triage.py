@@ -241,3 +241,21 @@ def test_review_index_is_for_staff_and_social_workers(
     )
     client.force_login(other_staff_user)
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("into", ["", "abc", "999999"])
+def test_merge_without_a_valid_target_explains(meeting, topic, staff_user, login, into):
+    response = login(staff_user).post(
+        action_url(meeting, topic), {"action": "merge", "into": into}, follow=True
+    )
+    assert response.status_code == 200
+    assert "请选择要合并到的议题" in response.content.decode()
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.SUBMITTED
+
+
+def test_unknown_action_explains(meeting, topic, staff_user, login):
+    response = login(staff_user).post(
+        action_url(meeting, topic), {"action": "explode"}, follow=True
+    )
+    assert "请选择列入议程、合并、不采纳或延至下次" in response.content.decode()
