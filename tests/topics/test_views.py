@@ -565,3 +565,32 @@ def test_report_list_queries_do_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url("report_list", community)).content.decode()
     assert "保留显示" in page
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "abc"},
+        {"page": "99999"},
+        {"window": "x"},
+        {"status": "nonsense"},
+        {"category": "<script>"},
+        {"sort": "drop table"},
+        {"q": "x" * 500},
+    ],
+)
+def test_list_survives_odd_parameters(community, resident_user, login, params):
+    assert (
+        login(resident_user).get(url("topic_list", community), params).status_code
+        == 200
+    )
+
+
+def test_comment_with_a_bad_parent_is_a_form_error(
+    community, topic, neighbour_user, login
+):
+    response = login(neighbour_user).post(
+        url("comment_create", community, pk=topic.pk), {"body": "hi", "parent": "abc"}
+    )
+    assert response.status_code == 302
+    assert not Comment.objects.exists()
