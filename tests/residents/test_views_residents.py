@@ -103,6 +103,7 @@ def test_district_officer_sees_counts_not_people(
     content = home.content.decode()
     assert "林秀英" not in content
     assert "登记居民" in content
+    assert "独居老人" in content and "残疾" in content
     assert (
         client.get(url("resident_detail", community, pk=resident.pk)).status_code == 403
     )
