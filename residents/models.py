@@ -1,12 +1,14 @@
 """Communities, people, roles and the five kinds of organisation."""
 
 import re
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -457,6 +459,7 @@ class ResidentImport(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     failure = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -490,6 +493,15 @@ class ResidentImport(models.Model):
             ImportStatus.CHECKING,
             ImportStatus.WRITING,
         }
+
+    @property
+    def is_waiting_long(self) -> bool:
+        """Queued for over two minutes: the background worker may be down."""
+        return (
+            self.status == ImportStatus.QUEUED
+            and self.confirmed_at is not None
+            and timezone.now() - self.confirmed_at > timedelta(minutes=2)
+        )
 
     @property
     def is_finished(self) -> bool:

@@ -418,7 +418,10 @@ def resident_import_confirm(*, resident_import: ResidentImport) -> ResidentImpor
     resident_import.status = ImportStatus.QUEUED
     resident_import.progress = 0
     resident_import.failure = ""
-    resident_import.save(update_fields=["status", "progress", "failure"])
+    resident_import.confirmed_at = timezone.now()
+    resident_import.save(
+        update_fields=["status", "progress", "failure", "confirmed_at"]
+    )
     pk = resident_import.pk
     transaction.on_commit(lambda: _enqueue_import(pk, run_resident_import))
     return resident_import

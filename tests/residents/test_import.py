@@ -289,6 +289,22 @@ def test_broker_down_reopens_the_import_with_a_message(
     assert 'id="confirm-import"' in page  # the person can try again
 
 
+def test_a_long_wait_in_the_queue_is_explained(login, staff_user, community):
+    import datetime
+
+    import time_machine
+
+    client = login(staff_user)
+    upload(client, community, "r.csv", GOOD_CSV.encode())
+    resident_import = ResidentImport.objects.get()
+    client.post(url("import_confirm", community, pk=resident_import.pk))
+    progress = url("import_progress", community, pk=resident_import.pk)
+    assert "后台任务可能没有运行" not in client.get(progress).content.decode()
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(minutes=3)
+    with time_machine.travel(later):
+        assert "后台任务可能没有运行" in client.get(progress).content.decode()
+
+
 def test_confirm_twice_imports_once(login, staff_user, community):
     client = login(staff_user)
     upload(client, community, "r.csv", GOOD_CSV.encode())
