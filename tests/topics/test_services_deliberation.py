@@ -255,3 +255,38 @@ def test_consultation_requires_an_accepted_topic_and_one_stakeholder(
     )
     assert c.stakeholder_name == "物业公司"
     assert Topic.objects.get(pk=topic.pk).consultations.count() == 1
+
+
+def test_notification_text_keeps_quotes_and_ampersands(community, resident, staff_user):
+    topic = TopicFactory(
+        community=community, submitter=resident, title="Tom's lights & <gate>"
+    )
+    services.topic_decline(topic=topic, by=staff_user, reason="物业 & 居委会 'jointly'")
+    notification = Notification.objects.get(kind="topics_declined")
+    assert "Tom's lights & <gate>" in notification.subject
+    assert "物业 & 居委会 'jointly'" in notification.body
+    assert "&amp;" not in notification.body and "&#x27;" not in notification.body
+
+
+def test_staff_reading_english_get_english_notifications(
+    community, resident, staff_user
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    staff_user.language = "en"
+    staff_user.save(update_fields=["language"])
+    window = CollectionWindowFactory(
+        community=community,
+        title="November meeting",
+        opens_at=timezone.now() - timedelta(days=3),
+        closes_at=timezone.now() - timedelta(seconds=1),
+    )
+    TopicFactory(community=community, submitter=resident, window=window)
+    services.collection_window_close(window=window)
+    notification = Notification.objects.get(kind="topics_review_open", user=staff_user)
+    assert notification.subject == (
+        "Topic collection for “November meeting” has closed: review can start"
+    )
+    assert "1 topic to review" in notification.body
