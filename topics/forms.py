@@ -64,7 +64,10 @@ class TopicForm(forms.Form):
             self.fields["remove_photos"] = forms.MultipleChoiceField(
                 label=_("Remove photos"),
                 required=False,
-                choices=[(str(p.pk), str(p)) for p in self.existing_photos],
+                choices=[
+                    (str(p.pk), _("Photo %(n)s") % {"n": n})
+                    for n, p in enumerate(self.existing_photos, start=1)
+                ],
                 widget=forms.CheckboxSelectMultiple,
             )
 

@@ -594,3 +594,20 @@ def test_comment_with_a_bad_parent_is_a_form_error(
     )
     assert response.status_code == 302
     assert not Comment.objects.exists()
+
+
+def test_edit_page_lists_photos_to_remove(community, topic, resident_user, login):
+    from django.core.files.base import ContentFile
+
+    photo = TopicPhoto.objects.create(
+        topic=topic, image=ContentFile(make_jpeg(size=(20, 20)), name="a.jpg")
+    )
+    client = login(resident_user)
+    page = client.get(url("topic_edit", community, pk=topic.pk)).content.decode()
+    assert "删除照片" in page and "第 1 张照片" in page
+    response = client.post(
+        url("topic_edit", community, pk=topic.pk),
+        form_data(remove_photos=[str(photo.pk)]),
+    )
+    assert response.status_code == 302
+    assert not topic.photos.exists()
