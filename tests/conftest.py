@@ -30,6 +30,11 @@ def pytest_collection_modifyitems(config, items):
         ),
     }
     for item in items:
+        # Tests that talk to the real broker share its queues: with pytest-xdist
+        # they run one after another on the same worker (--dist loadgroup).
+        module = getattr(item, "module", None)
+        if "redis" in item.keywords or hasattr(module, "start_worker"):
+            item.add_marker(pytest.mark.xdist_group("broker"))
         for marker, (available, reason) in reasons.items():
             if marker in item.keywords and not available:
                 item.add_marker(pytest.mark.skip(reason=reason))
