@@ -462,6 +462,7 @@ def _open_window(meeting: Meeting, *, confirm_short_window: bool, now) -> None:
         title=meeting.title,
         opens_at=now,
         closes_at=closes_at,
+        meeting_starts_at=meeting.starts_at,
     )
 
 
@@ -642,6 +643,7 @@ def meeting_reschedule(
                 opens_at=opens_at,
                 closes_at=closes_at,
                 title=meeting.title if "title" in fields else None,
+                meeting_starts_at=starts_at,
             )
         meeting.starts_at = starts_at
         meeting.ends_at = ends_at

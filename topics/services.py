@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.celery import enqueue_at
 from notifications.services import notify
 from residents.models import Community, Organization, Resident, Role
 
@@ -89,8 +90,9 @@ def _enqueue_close(window: CollectionWindow) -> None:
     from .tasks import close_collection_window
 
     window_id, eta = window.pk, window.closes_at
+    # Beyond the ETA horizon the minute sweep closes it when due.
     transaction.on_commit(
-        lambda: close_collection_window.apply_async(args=[window_id], eta=eta)
+        lambda: enqueue_at(close_collection_window, args=[window_id], eta=eta)
     )
 
 
@@ -171,7 +173,8 @@ def collection_window_move(
     if closes_at <= opens_at:
         raise ValidationError(_("Topic collection must close after it opens."))
     window = CollectionWindow.objects.select_for_update().get(pk=window.pk)
-    moved_deadline = window.closes_at != closes_at
+    previous_closes_at = window.closes_at
+    moved_deadline = previous_closes_at != closes_at
     window.opens_at = opens_at
     window.closes_at = closes_at
     fields = ["opens_at", "closes_at"]
@@ -181,7 +184,7 @@ def collection_window_move(
     if meeting_starts_at is not None:
         window.meeting_starts_at = meeting_starts_at
         fields.append("meeting_starts_at")
-    if moved_deadline and window.reminder_sent_at and closes_at > window.closes_at:
+    if moved_deadline and window.reminder_sent_at and closes_at > previous_closes_at:
         window.reminder_sent_at = None
         fields.append("reminder_sent_at")
     window.save(update_fields=fields)

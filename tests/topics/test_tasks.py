@@ -34,7 +34,10 @@ def window(community):
 def test_opening_a_window_enqueues_the_close_at_its_deadline_on_commit(
     community, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(tasks.close_collection_window, "apply_async") as enqueue:
+    with (
+        time_machine.travel(DEADLINE - timedelta(hours=2), tick=False),
+        mock.patch.object(tasks.close_collection_window, "apply_async") as enqueue,
+    ):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             window = services.collection_window_open(
                 community=community,
@@ -51,8 +54,9 @@ def test_opening_a_window_enqueues_the_close_at_its_deadline_on_commit(
 def test_moving_the_deadline_enqueues_a_new_close(
     window, django_capture_on_commit_callbacks
 ):
-    later = DEADLINE + timedelta(days=3)
+    later = DEADLINE + timedelta(hours=12)
     with (
+        time_machine.travel(DEADLINE - timedelta(hours=2), tick=False),
         mock.patch.object(tasks.close_collection_window, "apply_async") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
@@ -60,6 +64,29 @@ def test_moving_the_deadline_enqueues_a_new_close(
             window=window, opens_at=window.opens_at, closes_at=later
         )
     enqueue.assert_called_once_with(args=[window.pk], eta=later)
+
+
+def test_a_deadline_days_away_waits_for_the_sweep_not_in_the_broker(
+    community, django_capture_on_commit_callbacks
+):
+    """Redis would hand an ETA task older than its visibility timeout to a second
+    worker: deadlines beyond the horizon are closed by the minute sweep instead."""
+    with (
+        time_machine.travel(DEADLINE - timedelta(days=7), tick=False),
+        mock.patch.object(tasks.close_collection_window, "apply_async") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        window = services.collection_window_open(
+            community=community,
+            title="12月议事会议",
+            opens_at=DEADLINE - timedelta(days=8),
+            closes_at=DEADLINE,
+        )
+    enqueue.assert_not_called()
+    with time_machine.travel(DEADLINE + timedelta(seconds=30), tick=False):
+        services.collection_windows_sweep()
+    window.refresh_from_db()
+    assert window.closed_at is not None
 
 
 def test_close_one_second_before_the_deadline_does_nothing(window):
