@@ -42,6 +42,7 @@ from .models import (
 from .predicates import resident_for
 from .quorum import meeting_quorum
 from .selectors import check_in_rows, council_page, meeting_detail, meeting_list
+from .triage import consultation_context
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -506,6 +507,7 @@ def agenda_item_page(request, community, pk, item):
             "invitations": invitations,
             "perms_": perms_,
             "form": form,
+            **consultation_context(item=agenda_item, user=request.user),
         },
     )
 

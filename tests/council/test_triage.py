@@ -259,3 +259,28 @@ def test_unknown_action_explains(meeting, topic, staff_user, login):
         action_url(meeting, topic), {"action": "explode"}, follow=True
     )
     assert "请选择列入议程、合并、不采纳或延至下次" in response.content.decode()
+
+
+def test_agenda_item_page_shows_the_consultation_summary_of_its_topic(
+    community, meeting, topic, staff_user, social_worker, login
+):
+    client = login(staff_user)
+    client.post(action_url(meeting, topic), {"action": "accept"})
+    item = AgendaItem.objects.get(meeting=meeting, topic=topic)
+    item_url = reverse(
+        "council:agenda_item",
+        kwargs={"community": community.slug, "pk": meeting.pk, "item": item.pk},
+    )
+    before = client.get(item_url).content.decode()
+    assert "物业公司" not in before and "邀请已协商的各方作为利益相关方" not in before
+    topic_services.preconsultation_record(
+        topic=topic,
+        by=social_worker,
+        consulted_at=timezone.now(),
+        outside_name="物业公司",
+        outside_phone="13800001111",
+        position="concerns",
+    )
+    page = client.get(item_url).content.decode()
+    assert "会前协商" in page and "物业公司" in page
+    assert "邀请已协商的各方作为利益相关方" in page
