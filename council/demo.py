@@ -64,6 +64,10 @@ def _seed_seats(council, community, users, by):
         .first()
         for kind in (OrganizationKind.SOCIAL_ORG, OrganizationKind.SOCIAL_RESOURCE)
     }
+    # Each kind's first seat has an alternate, and one seat is handed over.
+    needed = sum(SEAT_COUNTS.values()) + len(SEAT_COUNTS) + 1
+    if len(people) < needed:
+        return []  # too few residents without a login to seat a council
     term_start = timezone.localdate() - timedelta(days=400)
     seats = []
     pick = iter(people)

@@ -133,7 +133,9 @@ def seed(context: dict) -> None:
             submitter = next((r for r in pool if r.user_id is None), pool[0])
             by = staff
         else:
-            submitter = me if index == 0 and me is not None else pool[index * 7]
+            submitter = (
+                me if index == 0 and me is not None else pool[index * 7 % len(pool)]
+            )
             by = submitter.user
         topic = services.topic_submit(
             community=community,
