@@ -38,12 +38,7 @@ format: install
 # Source strings are English; each app keeps its Chinese catalogue in <app>/locale,
 # the shared templates and config theirs in locale/. Needs gettext (msgfmt).
 messages: install
-	for app in residents notifications topics council; do \
-	  (cd $$app && PYTHONPATH=.. ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete); done
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete -i 'residents/*' \
-	  -i 'notifications/*' -i 'topics/*' -i 'council/*' -i '.venv/*' -i 'var/*' \
-	  -i 'tests/*' -i 'bench/*' -i 'static/*'
-	$(BIN)/python manage.py compilemessages -i .venv -i var
+	$(BIN)/python scripts/messages.py
 
 clean:
 	rm -rf $(VENV) var staticfiles
