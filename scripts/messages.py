@@ -16,8 +16,8 @@ APPS = ["residents", "notifications", "topics", "council"]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "true")
-import rules  # noqa: E402,F401  (the package, before an app's rules.py can shadow it)
 import django  # noqa: E402
+import rules  # noqa: E402,F401  (the package, before an app's rules.py can shadow it)
 
 django.setup()
 
