@@ -33,3 +33,9 @@ def test_logged_in_user_sees_their_saved_language(client, staff_user):
     client.force_login(staff_user)
     html = client.get(reverse("residents:community_home", args=["tingtang"])).content
     assert b"Five-society linkage" in html
+
+
+def test_login_page_offers_password_reset_by_email(client):
+    html = client.get(reverse("login")).content.decode()
+    assert reverse("password_reset") in html
+    assert "忘记密码" in html
