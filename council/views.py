@@ -1,9 +1,7 @@
 """Council pages: thin views over selectors and services."""
 
-from io import BytesIO
 from urllib.parse import urlencode
 
-import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from residents.access import community_view
+from residents.display import qr_svg
+from residents.forms import apply_service_errors
 from residents.models import Resident
 
 from . import services
@@ -43,15 +43,6 @@ from .predicates import resident_for
 from .quorum import meeting_quorum
 from .selectors import check_in_rows, council_page, meeting_detail, meeting_list
 from .triage import consultation_context
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _meeting(community, pk, user=None) -> Meeting:
@@ -114,7 +105,7 @@ def charter_edit(request, community):
                 council=council, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The council rules were saved."))
             return redirect("council:council", community=community.slug)
@@ -144,7 +135,7 @@ def seat_kinds_edit(request, community):
                     seat_count=form.cleaned_data["seat_count"],
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                apply_service_errors(form, exc)
                 failed = True
         if not failed:
             messages.success(request, _("The seat kinds were saved."))
@@ -169,7 +160,7 @@ def seat_assign(request, community):
                 council=council, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -200,7 +191,7 @@ def seat_end(request, community, pk):
         try:
             services.seat_end(seat=seat, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The seat was ended."))
             return redirect("council:council", community=community.slug)
@@ -219,7 +210,7 @@ def seat_replace(request, community, pk):
         try:
             services.seat_replace(seat=seat, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The seat was handed over."))
             return redirect("council:council", community=community.slug)
@@ -273,7 +264,7 @@ def meeting_create(request, community):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The meeting was scheduled."))
             return redirect(meeting)
@@ -306,7 +297,7 @@ def meeting_edit(request, community, pk):
                 meeting=meeting, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The meeting was updated."))
             return redirect(meeting)
@@ -360,7 +351,7 @@ def meeting_cancel(request, community, pk):
                 meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The meeting was cancelled and everyone invited was told.")
@@ -404,7 +395,7 @@ def agenda_item_add(request, community, pk):
                 meeting=meeting, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The item was added to the agenda."))
             return redirect(
@@ -525,7 +516,7 @@ def invitation_create(request, community, pk, item):
                 agenda_item=agenda_item, by=request.user, **data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -683,7 +674,7 @@ def attendance_add_observer(request, community, pk):
                 else "",
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Attendance recorded."))
             return redirect(
@@ -703,21 +694,6 @@ def _check_in_url(request, meeting) -> str:
     )
 
 
-def _qr_svg(url: str, scale: int = 8) -> str:
-    buffer = BytesIO()
-    segno.make(url, error="m").save(
-        buffer,
-        kind="svg",
-        scale=scale,
-        xmldecl=False,
-        svgns=True,
-        border=4,
-        omitsize=True,
-        title="QR",
-    )
-    return buffer.getvalue().decode()
-
-
 @community_view("council.record_attendance")
 def check_in_qr(request, community, pk):
     meeting = _meeting(community, pk)
@@ -729,7 +705,7 @@ def check_in_qr(request, community, pk):
             "community": community,
             "meeting": meeting,
             "url": url,
-            "qr": _qr_svg(url, 10),
+            "qr": qr_svg(url, 10),
         },
     )
 
@@ -800,6 +776,6 @@ def meeting_print(request, community, pk):
             "meeting": meeting,
             "items": items,
             "url": url,
-            "qr": _qr_svg(url, 5),
+            "qr": qr_svg(url, 5),
         },
     )

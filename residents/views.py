@@ -24,21 +24,13 @@ from .forms import (
     MemberSearchForm,
     OrganizationForm,
     ResidentForm,
+    apply_service_errors,
 )
 from .importing import FIELDS, report_csv, template_csv
 from .models import Organization, OrganizationKind, Resident, ResidentImport
 from .selectors import communities_for_user, community_summary, organizations_by_kind
 
 PAGE_SIZE = getattr(settings, "PAGE_SIZE", 25)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _get_or_404(queryset, **lookup):
@@ -150,7 +142,7 @@ def _resident_form_page(request, community, resident=None):
                 resident = services.resident_update(resident=resident, **fields)
                 messages.success(request, _("Changes saved."))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect(resident)
     return render(
@@ -299,7 +291,7 @@ def _organization_form_page(request, community, organization=None):
                     organization=organization, **fields
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(organization)
@@ -492,7 +484,7 @@ def profile(request):
         try:
             services.user_contact_update(user=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             language = form.cleaned_data["language"]
             translation.activate(language)

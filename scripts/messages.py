@@ -31,7 +31,20 @@ def catalogue(base: Path) -> Path:
     return base / "locale" / LOCALE / "LC_MESSAGES" / "django.po"
 
 
+def known_translations(paths) -> dict:
+    known = {}
+    for path in paths:
+        if path.exists():
+            for entry in polib.pofile(str(path)).translated_entries():
+                if "fuzzy" not in entry.flags:
+                    known.setdefault((entry.msgctxt, entry.msgid), entry)
+    return known
+
+
 def main() -> int:
+    paths = [catalogue(ROOT / app) for app in APPS] + [catalogue(ROOT)]
+    # Read before extracting: a string that moved between apps keeps its translation.
+    known = known_translations(paths)
     for app in APPS:
         os.chdir(ROOT / app)
         call_command("makemessages", locale=[LOCALE], no_obsolete=True, verbosity=0)
@@ -44,13 +57,8 @@ def main() -> int:
         ignore_patterns=[f"{app}/*" for app in APPS]
         + [".venv/*", "var/*", "tests/*", "bench/*", "static/*", "scripts/*"],
     )
-    paths = [catalogue(ROOT / app) for app in APPS] + [catalogue(ROOT)]
     files = {path: polib.pofile(str(path)) for path in paths}
-    known = {}
-    for po in files.values():
-        for entry in po.translated_entries():
-            if "fuzzy" not in entry.flags:
-                known.setdefault((entry.msgctxt, entry.msgid), entry)
+    known.update(known_translations(paths))
     missing = 0
     for path, po in files.items():
         for entry in po:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from residents.access import community_view
+from residents.forms import apply_service_errors
 from residents.models import Resident
 
 from . import selectors, services
@@ -31,15 +32,6 @@ from .models import (
     TopicPhoto,
     TopicStatus,
 )
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (field errors where they fit)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _bound(request) -> tuple:
@@ -156,7 +148,7 @@ def _handle_submit(request, community, *, submitter, on_behalf):
                 photos=form.cleaned_data["photos"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            apply_service_errors(form, exc)
         else:
             if topic.window_id:
                 messages.success(
@@ -289,7 +281,7 @@ def topic_edit(request, community, pk):
                 remove_photo_ids=form.cleaned_data.get("remove_photos", []),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(topic.get_absolute_url() + "?saved=1")
@@ -392,7 +384,7 @@ def comment_create(request, community, pk):
                 parent=parent,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            apply_service_errors(form, exc)
         else:
             form = CommentForm()
     can_moderate = request.user.has_perm("topics.moderate_comments", community)
@@ -437,7 +429,7 @@ def comment_hide(request, community, pk):
                 comment=comment, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The comment is hidden; the reason shows in its place.")
@@ -547,7 +539,7 @@ def consultation_create(request, community, pk):
                 **form.stakeholder(),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The consultation is recorded."))
             return redirect(

@@ -8,7 +8,8 @@ from django.utils import timezone, translation
 
 from council import services
 from council.selectors import meeting_timeline
-from council.templatetags.council_tags import time_left_text, when
+from residents.display import format_when as when
+from residents.display import time_left_text
 from tests.council.factories import in_progress, schedule
 
 pytestmark = pytest.mark.django_db
