@@ -6,3 +6,8 @@ class CouncilConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "council"
     verbose_name = _("Council")
+
+    def ready(self):
+        from . import home
+
+        home.register()

@@ -26,6 +26,7 @@ from .forms import (
     ResidentForm,
     apply_service_errors,
 )
+from .home import home_sections
 from .importing import FIELDS, report_csv, template_csv
 from .models import Organization, OrganizationKind, Resident, ResidentImport
 from .selectors import communities_for_user, community_summary, organizations_by_kind
@@ -58,6 +59,7 @@ def community_home(request, community):
             "community": community,
             "summary": community_summary(community=community),
             "organizations_by_kind": organizations_by_kind(community=community),
+            "sections": home_sections(request=request, community=community),
         },
     )
 

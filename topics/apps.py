@@ -6,3 +6,8 @@ class TopicsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "topics"
     verbose_name = _("Topics")
+
+    def ready(self):
+        from . import home
+
+        home.register()

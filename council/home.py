@@ -1,0 +1,26 @@
+"""The council section of the community home page: the next meeting."""
+
+from residents.home import register_home_section
+
+from .models import Meeting, MeetingStatus
+
+
+def council_home_context(request, community) -> dict | None:
+    if not request.user.has_perm("council.view_meetings", community):
+        return None
+    meeting = (
+        Meeting.objects.filter(community=community)
+        .exclude(status__in=[MeetingStatus.DRAFT, MeetingStatus.CANCELLED])
+        .upcoming()
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    return {"community": community, "meeting": meeting}
+
+
+def register() -> None:
+    register_home_section(
+        order=20,
+        template_name="council/partials/_home_section.html",
+        context=council_home_context,
+    )

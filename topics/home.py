@@ -1,0 +1,34 @@
+"""The topics section of the community home page: collection open, submit a topic."""
+
+from django.db.models import Count, Q
+
+from residents.home import register_home_section
+
+from .models import Topic, TopicStatus
+from .selectors import window_accepting
+
+
+def topics_home_context(request, community) -> dict | None:
+    if not request.user.has_perm("topics.view_topics", community):
+        return None
+    window = window_accepting(community=community)
+    # With no window open, count the topics waiting for the next one.
+    counts = Topic.objects.filter(community=community).aggregate(
+        collecting=Count("pk", filter=Q(window_id=getattr(window, "pk", None))),
+        on_agenda=Count("pk", filter=Q(status=TopicStatus.ACCEPTED)),
+    )
+    return {
+        "community": community,
+        "window": window,
+        "counts": counts,
+        "can_submit": request.user.has_perm("topics.submit_topic", community),
+        "can_record": request.user.has_perm("topics.record_topic", community),
+    }
+
+
+def register() -> None:
+    register_home_section(
+        order=10,
+        template_name="topics/partials/_home_section.html",
+        context=topics_home_context,
+    )
