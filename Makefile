@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 export DJANGO_SETTINGS_MODULE := config.settings
+# Tests run on two processes; those that share the real broker run on one of them.
+PARALLEL ?= -n 2 --dist loadgroup
 
 .PHONY: run test lint format install migrate demo messages clean
 
@@ -24,7 +26,7 @@ run: install
 	$(BIN)/honcho start -f Procfile.dev
 
 test: install
-	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 $(PARALLEL) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
