@@ -104,6 +104,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+if TESTING and REDIS_URL and env("PYTEST_XDIST_WORKER", default=""):
+    # Each pytest-xdist process gets its own Redis database (gw0 → 1, gw1 → 2 ...),
+    # so one process's worker never takes another's tasks.
+    _worker_number = int(env("PYTEST_XDIST_WORKER").removeprefix("gw") or 0)
+    REDIS_URL = f"{REDIS_URL.rsplit('/', 1)[0]}/{_worker_number + 1}"
 if REDIS_URL:
     CACHES = {
         "default": {

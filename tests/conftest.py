@@ -1,6 +1,8 @@
 """Shared fixtures: communities, people in each role, and skips for missing services."""
 
+import functools
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,6 +22,13 @@ USING_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 USING_REDIS = bool(settings.REDIS_URL)
 
 
+@functools.cache
+def _starts_a_worker(path: str) -> bool:
+    text = Path(path).read_text(encoding="utf-8")
+    return "start_worker" in text or "celery -A" in text or '"worker"' in text
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the markers added here
 def pytest_collection_modifyitems(config, items):
     reasons = {
         "postgres": (USING_POSTGRES, "needs PostgreSQL: set DATABASE_URL (CI does)"),
@@ -32,8 +41,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         # Tests that talk to the real broker share its queues: with pytest-xdist
         # they run one after another on the same worker (--dist loadgroup).
-        module = getattr(item, "module", None)
-        if "redis" in item.keywords or hasattr(module, "start_worker"):
+        if "redis" in item.keywords or _starts_a_worker(str(item.fspath)):
+            item.add_marker(pytest.mark.broker)
             item.add_marker(pytest.mark.xdist_group("broker"))
         for marker, (available, reason) in reasons.items():
             if marker in item.keywords and not available:
