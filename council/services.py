@@ -67,8 +67,9 @@ from django.utils.translation import gettext as _
 from config.celery import enqueue_at
 from notifications.services import notify
 from residents.models import Community, Organization, Resident
+from topics import selectors as topic_selectors
 from topics.models import Topic
-from topics.services import collection_window_move, collection_window_open
+from topics.services import collection_window_move, collection_window_open, topic_accept
 
 from .models import (
     ANNOUNCED_STATUSES,
@@ -1129,3 +1130,80 @@ def meeting_reminders_sweep(*, now: datetime | None = None) -> int:
         which = "2h" if meeting.starts_at - now <= REMINDERS["2h"] else "24h"
         sent += meeting_remind(meeting=meeting, which=which, now=now)
     return sent
+
+
+def agenda_item_accept_topic(*, meeting: Meeting, topic: Topic, by, note: str = ""):
+    """Accept a topic onto the meeting's agenda: the item and the topic's own status.
+
+    One transaction: either the topic is on the agenda and its submitter told, or
+    neither happened.
+    """
+    with transaction.atomic():
+        item = agenda_item_create(meeting=meeting, by=by, topic=topic)
+        topic_accept(
+            topic=topic,
+            by=by,
+            note=note,
+            meeting=meeting.title,
+            link=meeting.get_absolute_url(),
+        )
+    return item
+
+
+@transaction.atomic
+def invitations_from_consultations(*, agenda_item: AgendaItem, by):
+    """Invite everyone consulted on the item's topic as X stakeholders, once each.
+
+    Returns (invited, skipped as already invited, problems, consultations seen);
+    a party that cannot be invited (an outside party without a phone) is listed in
+    problems with the reason, and the others are still invited.
+    """
+    summary = topic_selectors.consultation_summary(topic_id=agenda_item.topic_id)
+    existing = Invitation.objects.filter(agenda_item=agenda_item)
+    invited_residents = set(existing.values_list("resident_id", flat=True))
+    invited_orgs = set(existing.values_list("organization_id", flat=True))
+    invited_outside = {
+        name.strip() for name in existing.values_list("outside_name", flat=True)
+    }
+    invited, skipped, problems = 0, 0, []
+    seen = set()
+    for consultation in summary["consultations"]:
+        key = (
+            consultation.stakeholder_resident_id,
+            consultation.stakeholder_organization_id,
+            consultation.outside_name.strip(),
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        if (
+            consultation.stakeholder_resident_id in invited_residents
+            or consultation.stakeholder_organization_id in invited_orgs
+            or (
+                consultation.outside_name
+                and consultation.outside_name.strip() in invited_outside
+            )
+        ):
+            skipped += 1
+            continue
+        reason = _("Consulted before the meeting (%(position)s).") % {
+            "position": consultation.get_position_display()
+        }
+        try:
+            with transaction.atomic():  # a refused party leaves no partial row
+                invitation_create(
+                    agenda_item=agenda_item,
+                    by=by,
+                    resident=consultation.stakeholder_resident,
+                    organization=consultation.stakeholder_organization,
+                    outside_name=consultation.outside_name,
+                    outside_phone=consultation.outside_phone,
+                    reason=reason,
+                )
+        except ValidationError as exc:
+            problems.append(
+                f"{consultation.stakeholder_name}: {' '.join(exc.messages)}"
+            )
+        else:
+            invited += 1
+    return invited, skipped, problems, len(summary["consultations"])

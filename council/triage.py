@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from topics import services as topic_services
 from topics.models import Topic
 
 from . import services
-from .models import AgendaItem, Invitation, Meeting, MeetingStatus
+from .models import AgendaItem, Meeting, MeetingStatus
 
 
 def _meeting(community, pk) -> Meeting:
@@ -127,17 +126,12 @@ def triage_action(request, community, pk, topic_pk):
     action = request.POST.get("action", "")
     try:
         if action == "accept":
-            with transaction.atomic():
-                services.agenda_item_create(
-                    meeting=meeting, by=request.user, topic=topic
-                )
-                topic_services.topic_accept(
-                    topic=topic,
-                    by=request.user,
-                    note=request.POST.get("note", ""),
-                    meeting=meeting.title,
-                    link=meeting.get_absolute_url(),
-                )
+            services.agenda_item_accept_topic(
+                meeting=meeting,
+                topic=topic,
+                by=request.user,
+                note=request.POST.get("note", ""),
+            )
             messages.success(
                 request,
                 _("“%(title)s” is on the agenda; %(name)s is told.")
@@ -200,53 +194,9 @@ def invite_consulted(request, community, pk, item):
     )
     if agenda_item.topic_id is None:
         raise PermissionDenied
-    summary = topic_selectors.consultation_summary(topic_id=agenda_item.topic_id)
-    existing = Invitation.objects.filter(agenda_item=agenda_item)
-    invited_residents = set(existing.values_list("resident_id", flat=True))
-    invited_orgs = set(existing.values_list("organization_id", flat=True))
-    invited_outside = {
-        name.strip() for name in existing.values_list("outside_name", flat=True)
-    }
-    invited, skipped, problems = 0, 0, []
-    seen = set()
-    for consultation in summary["consultations"]:
-        key = (
-            consultation.stakeholder_resident_id,
-            consultation.stakeholder_organization_id,
-            consultation.outside_name.strip(),
-        )
-        if key in seen:
-            continue
-        seen.add(key)
-        if (
-            consultation.stakeholder_resident_id in invited_residents
-            or consultation.stakeholder_organization_id in invited_orgs
-            or (
-                consultation.outside_name
-                and consultation.outside_name.strip() in invited_outside
-            )
-        ):
-            skipped += 1
-            continue
-        reason = _("Consulted before the meeting (%(position)s).") % {
-            "position": consultation.get_position_display()
-        }
-        try:
-            services.invitation_create(
-                agenda_item=agenda_item,
-                by=request.user,
-                resident=consultation.stakeholder_resident,
-                organization=consultation.stakeholder_organization,
-                outside_name=consultation.outside_name,
-                outside_phone=consultation.outside_phone,
-                reason=reason,
-            )
-        except ValidationError as exc:
-            problems.append(
-                f"{consultation.stakeholder_name}: {' '.join(exc.messages)}"
-            )
-        else:
-            invited += 1
+    invited, skipped, problems, consulted = services.invitations_from_consultations(
+        agenda_item=agenda_item, by=request.user
+    )
     if invited:
         messages.success(
             request,
@@ -256,7 +206,7 @@ def invite_consulted(request, community, pk, item):
         messages.info(request, _("Everyone consulted is already invited."))
     for problem in problems:
         messages.error(request, problem)
-    if not summary["consultations"]:
+    if not consulted:
         messages.info(request, _("No consultations recorded for this item yet."))
     next_url = request.POST.get("next", "")
     if not next_url.startswith("/") or next_url.startswith("//"):

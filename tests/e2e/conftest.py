@@ -68,5 +68,6 @@ def log_in(page, user, password=PASSWORD):
     page.goto("/accounts/login/")
     page.locator("input[name=username]").fill(user.mobile or user.username)
     page.locator("input[name=password]").fill(password)
-    page.locator("main form button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()

@@ -59,8 +59,8 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
         page.get_by_label("任期开始").fill(
             (timezone.localdate() - timedelta(days=1)).isoformat()
         )
-        page.get_by_role("button", name="保存").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="保存").click()
         assert f"{name} 已担任{kind}" in page.locator("main").inner_text()
     assert Seat.objects.current().count() == 6
     assert _no_horizontal_scroll(page)
@@ -75,8 +75,8 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
     page.get_by_label("结束时间").fill(starts.strftime("%Y-%m-%dT21:00"))
     page.get_by_label("地址").fill("汀塘村委会")
     page.get_by_label("会议室").fill("三楼会议室")
-    page.get_by_role("button", name="安排会议").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="安排会议").click()
     assert page.locator("h1").inner_text() == "十二月居民议事会"
     assert "议题征集中" in page.get_by_test_id("meeting-status").inner_text()
     assert "还剩" in page.get_by_test_id("now").inner_text()
@@ -86,26 +86,26 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
     # A staff item on the agenda, then a stakeholder invited to it.
     page.locator("summary", has_text="添加工作人员事项").click()
     page.get_by_label("标题").fill("小区停车难")
-    page.get_by_role("button", name="加入议程").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="加入议程").click()
     page.get_by_role("link", name="小区停车难").click()
     page.get_by_role("radio", name="外部人员").check()
     page.get_by_label("姓名（外部人员）").fill("物业公司 张经理")
     page.get_by_label("电话（外部人员）").fill("13900001111")
     page.get_by_label("受影响的原因").fill("负责小区停车管理")
-    page.get_by_role("button", name="发送邀请").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="发送邀请").click()
     assert "已邀请 物业公司 张经理" in page.locator("main").inner_text()
     assert Invitation.objects.get().outside_name == "物业公司 张经理"
     _shot(page, "agenda_item")
 
     # Publish the agenda and open the meeting.
     page.get_by_role("link", name="十二月居民议事会").click()
-    page.get_by_role("button", name="发布议程").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="发布议程").click()
     assert "议程已发布" in page.get_by_test_id("meeting-status").inner_text()
-    page.get_by_role("button", name="开始会议").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="开始会议").click()
     assert "进行中" in page.get_by_test_id("meeting-status").inner_text()
     _shot(page, "meeting")
 
@@ -149,8 +149,8 @@ def test_representative_scans_the_qr_code_and_checks_in(
     phone = new_page()
     log_in(phone, resident_user)
     phone.goto(address)
-    phone.get_by_role("button", name="我已到场").click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="我已到场").click()
     assert "王阿姨，您已签到" in phone.locator("main").inner_text()
     assert _no_horizontal_scroll(phone)
 
