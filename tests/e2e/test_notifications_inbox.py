@@ -42,20 +42,20 @@ def test_unread_count_rises_then_drops_as_the_resident_reads(page, resident_user
     assert _badge(page).get_attribute("data-unread") == "2"
     assert "2" in page.locator("#nav-inbox").inner_text()
 
-    page.locator("#nav-inbox").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#nav-inbox").click()
     assert page.locator("h1").inner_text() == "消息中心"
     assert page.locator(".inbox-unread").count() == 2
     assert _no_horizontal_scroll(page)
     page.screenshot(path="/tmp/notifications_inbox_zh.png", full_page=True)
 
-    page.get_by_role("link", name="消息中心: 议程已公布").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="消息中心: 议程已公布").click()
     assert page.url.endswith("/c/tingtang/")
     assert _badge(page).get_attribute("data-unread") == "1"
 
-    page.locator("#nav-inbox").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#nav-inbox").click()
     assert page.locator(".inbox-unread").count() == 1
     page.get_by_role("button", name="标为已读", exact=True).click()  # htmx, no reload
     page.locator(".inbox-unread").first.wait_for(state="detached")
@@ -76,7 +76,7 @@ def test_mark_all_read_works_without_javascript(new_page, resident_user):
         )
     page.goto("/inbox/")
     assert _badge(page).get_attribute("data-unread") == "3"
-    page.get_by_role("button", name="全部标为已读").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="全部标为已读").click()
     assert "已将 3 条通知标为已读。" in page.locator("main").inner_text()
     assert _badge(page).count() == 0
