@@ -9,21 +9,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("yishihui")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-def enqueue_at(task, *, args: list, eta) -> bool:
-    """Enqueue `task` to run at `eta`, unless `eta` lies beyond the ETA horizon.
-
-    Redis hands an unacknowledged message to another worker once the visibility
-    timeout has passed, so an ETA further away than that would run more than once
-    and sit in a worker's memory for days. Beyond the horizon nothing is enqueued:
-    every caller has a periodic sweep that does the work when it falls due.
-    Returns whether the task was enqueued.
-    """
-    from django.conf import settings
-    from django.utils import timezone
-
-    if (eta - timezone.now()).total_seconds() > settings.CELERY_ETA_HORIZON_SECONDS:
-        return False
-    task.apply_async(args=args, eta=eta)
-    return True

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "core",
     "residents",
     "notifications",
     "topics",
@@ -209,7 +210,7 @@ else:
 if TESTING and not REDIS_URL:
     CELERY_BROKER_URL = "memory://"
 # ETA tasks further away than this are left to the periodic sweeps (see
-# config.celery.enqueue_at); it must stay well below the visibility timeout.
+# core.scheduling.enqueue_at); it must stay well below the visibility timeout.
 CELERY_ETA_HORIZON_SECONDS = env.int("CELERY_ETA_HORIZON_SECONDS", default=60 * 60 * 24)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True

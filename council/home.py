@@ -1,6 +1,6 @@
 """The council section of the community home page: the next meeting."""
 
-from residents.home import register_home_section
+from core.home import register_home_section
 
 from .models import Meeting, MeetingStatus
 

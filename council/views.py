@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.display import qr_svg
+from core.forms import apply_service_errors
 from residents.access import community_view
-from residents.display import qr_svg
-from residents.forms import apply_service_errors
 from residents.models import Resident
 
 from . import services

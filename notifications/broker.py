@@ -7,7 +7,7 @@ from django.conf import settings
 
 
 def queue_names() -> list[str]:
-    from config.celery import app
+    from celery import current_app as app
 
     names = {app.conf.task_default_queue or "celery"}
     for queue in app.conf.task_queues or []:

@@ -5,7 +5,6 @@ from django.contrib.auth.forms import (
     PasswordChangeForm,
     SetPasswordForm,
 )
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -152,12 +151,3 @@ class ChosenPasswordForm(_SavesChosenPassword, SetPasswordForm):
 
 class ChosenPasswordChangeForm(_SavesChosenPassword, PasswordChangeForm):
     """A new password for someone who knows the current one."""
-
-
-def apply_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

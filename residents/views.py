@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_service_errors
+from core.home import home_sections
+
 from . import selectors, services
 from .access import community_view
 from .forms import (
@@ -24,9 +27,7 @@ from .forms import (
     MemberSearchForm,
     OrganizationForm,
     ResidentForm,
-    apply_service_errors,
 )
-from .home import home_sections
 from .importing import FIELDS, report_csv, template_csv
 from .models import Organization, OrganizationKind, Resident, ResidentImport
 from .selectors import communities_for_user, community_summary, organizations_by_kind

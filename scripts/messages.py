@@ -11,7 +11,20 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["residents", "notifications", "topics", "council"]
+APPS = [
+    app
+    for app in (
+        "core",
+        "residents",
+        "notifications",
+        "topics",
+        "council",
+        "voting",
+        "outcomes",
+        "reports",
+    )
+    if (ROOT / app).is_dir()
+]
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from residents.home import register_home_section
+from core.home import register_home_section
 
 from .models import Topic, TopicStatus
 from .selectors import window_accepting

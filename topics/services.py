@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.celery import enqueue_at
+from core.scheduling import enqueue_at
 from notifications.services import notify
 from residents.models import Community, Organization, Resident, Role
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_service_errors
 from residents.access import community_view
-from residents.forms import apply_service_errors
 from residents.models import Resident
 
 from . import selectors, services

@@ -1,8 +1,8 @@
-"""Display helpers for council pages; the formats themselves live in residents.display."""
+"""Display helpers for council pages; the formats themselves live in core.display."""
 
 from django import template
 
-from residents.display import (
+from core.display import (
     format_clock,
     format_day,
     format_when,

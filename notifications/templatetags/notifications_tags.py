@@ -3,8 +3,8 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from residents.display import format_when
-from residents.display import qr_svg as display_qr_svg
+from core.display import format_when
+from core.display import qr_svg as display_qr_svg
 
 from ..selectors import unread_count
 

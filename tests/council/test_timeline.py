@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone, translation
 
+from core.display import format_when as when
+from core.display import time_left_text
 from council import services
 from council.selectors import meeting_timeline
-from residents.display import format_when as when
-from residents.display import time_left_text
 from tests.council.factories import in_progress, schedule
 
 pytestmark = pytest.mark.django_db

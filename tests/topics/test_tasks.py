@@ -127,7 +127,9 @@ def test_close_one_second_after_starts_review_and_tells_staff_once(
 
 def test_sweep_closes_a_window_whose_eta_task_was_lost(window, other_community):
     other = CollectionWindowFactory(
-        community=other_community, closes_at=DEADLINE + timedelta(hours=1)
+        community=other_community,
+        opens_at=DEADLINE - timedelta(days=14),
+        closes_at=DEADLINE + timedelta(hours=1),
     )
     with time_machine.travel(DEADLINE + timedelta(minutes=1), tick=False):
         result = tasks.sweep_collection_windows()

@@ -1,9 +1,9 @@
-"""Dates for topic pages; the formats themselves live in residents.display."""
+"""Dates for topic pages; the formats themselves live in core.display."""
 
 from django import template
 from django.utils.translation import gettext as _
 
-from residents.display import format_when, time_left_text
+from core.display import format_when, time_left_text
 
 register = template.Library()
 
