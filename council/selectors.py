@@ -317,3 +317,40 @@ def resident_lookup(*, community, text: str):
     return None, _(
         "Several residents are called %(text)s: type the mobile number instead."
     ) % {"text": text}
+
+
+def meeting_participants(meeting: Meeting) -> list[Resident]:
+    """Everyone invited who has not declined: representatives, alternates, stakeholders.
+
+    Representatives and alternates hold seats current on the meeting's date; an
+    organisation's invitation reaches its member residents.
+    """
+    people: dict[int, Resident] = {}
+    for seat in meeting_seats(meeting):
+        people.setdefault(seat.resident_id, seat.resident)
+        if seat.alternate_id:
+            people.setdefault(seat.alternate_id, seat.alternate)
+    invitations = (
+        Invitation.objects.filter(meeting=meeting)
+        .exclude(status=InvitationStatus.DECLINED)
+        .select_related("resident", "organization")
+        .prefetch_related("organization__members")
+    )
+    for invitation in invitations:
+        if invitation.resident_id:
+            people.setdefault(invitation.resident_id, invitation.resident)
+        elif invitation.organization_id:
+            for member in invitation.organization.members.all():
+                people.setdefault(member.pk, member)
+    return list(people.values())
+
+
+def invitation_can_respond(*, invitation: Invitation, user) -> bool:
+    """Whether `user` is the invitee (or a member of the invited organisation)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if invitation.resident_id:
+        return invitation.resident.user_id == user.pk
+    if invitation.organization_id:
+        return invitation.organization.members.filter(user=user).exists()
+    return False

@@ -16,7 +16,7 @@ from core.forms import apply_service_errors
 from residents.access import community_view
 from residents.models import Resident
 
-from . import services
+from . import selectors, services
 from .exports import meeting_ics
 from .forms import (
     AgendaItemForm,
@@ -543,7 +543,7 @@ def invitation_respond(request, community, pk):
     on_behalf = request.user.has_perm("council.invite_stakeholders", community)
     if not (
         on_behalf
-        or services.invitation_can_respond(invitation=invitation, user=request.user)
+        or selectors.invitation_can_respond(invitation=invitation, user=request.user)
     ):
         raise PermissionDenied
     accept = request.POST.get("answer") == "accept"

@@ -1,0 +1,92 @@
+"""Every write to the council: charter, seats, meetings, agenda, invitations, attendance.
+
+Public API (keyword-only; each raises django ValidationError with a translated
+message when the write is refused):
+
+    council_for_community(*, community) -> Council
+        Return the community's council, creating it with the six default seat kinds.
+    council_update_charter(*, council, by, **fields) -> Council
+        fields: collection_lead_days, quorum_rule, passing_threshold,
+        stakeholders_vote, required_kind_coverage, name. Logs a CouncilChange.
+    seat_kind_update(*, kind, by, name, position, seat_count) -> SeatKind
+    seat_assign(*, council, by, kind, resident, term_start, term_end=None,
+                alternate=None, organization=None) -> Seat
+    seat_end(*, seat, by, ended_on, reason="") -> Seat
+    seat_replace(*, seat, by, resident, on, alternate=None, organization=None,
+                 reason="") -> Seat            (the new seat; the old one ends `on`)
+
+    meeting_schedule(*, community, by, title, starts_at, ends_at, place="", room="",
+                     online_link="", description="", confirm_short_window=False,
+                     draft=False) -> Meeting
+        Creates the topics.CollectionWindow (opens now, closes starts_at - lead time)
+        unless draft. Refuses a window already closed unless confirm_short_window.
+    meeting_announce(*, meeting, by, confirm_short_window=False) -> Meeting  (draft ->)
+    meeting_reschedule(*, meeting, by, starts_at, ends_at, confirm_short_window=False,
+                       title=None, place=None, room=None, online_link=None,
+                       description=None) -> Meeting
+        Moves the window (topics.services.collection_window_move), tells invitees.
+    agenda_publish(*, meeting, by) -> Meeting
+    meeting_start(*, meeting, by) -> Meeting
+    meeting_conclude(*, meeting, by) -> Meeting
+    meeting_cancel(*, meeting, by, reason="") -> Meeting   (keeps the record)
+
+    agenda_item_create(*, meeting, by, topic=None, title="", description="")
+        -> AgendaItem
+        A topic onto the agenda (title defaults to the topic's), or a staff item in
+        free text. Does not change the topic's status: the caller (topic triage)
+        moves the topic through topics.services.
+    agenda_item_move(*, item, by, direction) -> AgendaItem   direction "up"/"down"
+    agenda_item_remove(*, item, by) -> None
+
+    invitation_create(*, agenda_item, by, resident=None, organization=None,
+                      outside_name="", outside_phone="", reason) -> Invitation
+        Exactly one invitee. Notifies a resident invitee or an organisation's members.
+    invitation_respond(*, invitation, by, accept) -> Invitation
+
+    attendance_check_in(*, meeting, by, status=AttendanceStatus.IN_PERSON,
+                        resident=None, invitation=None, name="",
+                        self_check_in=False) -> Attendance
+        Staff record anyone on their behalf; self check-in (QR) only while the
+        meeting is in progress and only for representatives, alternates and
+        invited stakeholders.
+
+    meeting_remind(*, meeting, which, now=None) -> int     which "24h" / "2h"
+    meeting_reminders_sweep(*, now=None) -> int
+
+Quorum and coverage: council.quorum.meeting_quorum(meeting).
+"""
+
+from .agenda import (  # noqa: F401
+    agenda_item_accept_topic,
+    agenda_item_create,
+    agenda_item_move,
+    agenda_item_remove,
+)
+from .attendance import (  # noqa: F401
+    attendance_check_in,
+)
+from .charter import (  # noqa: F401
+    council_for_community,
+    council_update_charter,
+    seat_assign,
+    seat_end,
+    seat_kind_update,
+    seat_replace,
+)
+from .invitations import (  # noqa: F401
+    invitation_create,
+    invitation_respond,
+    invitations_from_consultations,
+)
+from .meetings import (  # noqa: F401
+    agenda_publish,
+    locked_meeting,
+    meeting_announce,
+    meeting_cancel,
+    meeting_conclude,
+    meeting_remind,
+    meeting_reminders_sweep,
+    meeting_reschedule,
+    meeting_schedule,
+    meeting_start,
+)

@@ -1,0 +1,126 @@
+"""Attendance at a meeting: check-in by staff or by QR."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from residents.models import Resident
+
+from ..models import (
+    Attendance,
+    AttendanceRole,
+    AttendanceStatus,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+)
+from .meetings import locked_meeting
+
+
+def _role_for_resident(meeting: Meeting, resident: Resident):
+    """Return (role, seat, invitation) for a resident at this meeting, or None."""
+    from ..quorum import meeting_seats
+
+    seats = list(
+        meeting_seats(meeting).filter(Q(resident=resident) | Q(alternate=resident))
+    )
+    for seat in seats:
+        if seat.resident_id == resident.pk:
+            return AttendanceRole.REPRESENTATIVE, seat, None
+    if seats:
+        return AttendanceRole.ALTERNATE, seats[0], None
+    invitation = (
+        Invitation.objects.filter(meeting=meeting)
+        .filter(Q(resident=resident) | Q(organization__members=resident))
+        .order_by("pk")
+        .first()
+    )
+    if invitation is not None:
+        return AttendanceRole.STAKEHOLDER, None, invitation
+    return None
+
+
+@transaction.atomic
+def attendance_check_in(
+    *,
+    meeting: Meeting,
+    by,
+    status: str = AttendanceStatus.IN_PERSON,
+    resident: Resident | None = None,
+    invitation: Invitation | None = None,
+    name: str = "",
+    self_check_in: bool = False,
+) -> Attendance:
+    """Record (or correct) one person's attendance.
+
+    Staff record anyone on their behalf once the agenda is published; a resident
+    checks themselves in (QR) only while the meeting is in progress and only if
+    they hold a seat, stand in as an alternate or are an invited stakeholder.
+    Locks the meeting row, so two check-ins of one person make one row.
+    """
+    meeting = locked_meeting(meeting)
+    if status not in AttendanceStatus.values:
+        raise ValidationError({"status": _("Choose how they attend.")})
+    if self_check_in:
+        if meeting.status != MeetingStatus.IN_PROGRESS:
+            raise ValidationError(
+                _("Check-in is open only while the meeting is in progress.")
+            )
+        if resident is None or resident.user_id != getattr(by, "pk", None):
+            raise ValidationError(_("You can only check yourself in."))
+    elif meeting.status not in (
+        MeetingStatus.AGENDA_PUBLISHED,
+        MeetingStatus.IN_PROGRESS,
+    ):
+        raise ValidationError(
+            _(
+                "Attendance is recorded once the agenda is published and until the "
+                "meeting ends."
+            )
+        )
+    role, seat = None, None
+    name = (name or "").strip()
+    if resident is not None:
+        if resident.community_id != meeting.community_id:
+            raise ValidationError(_("Choose a resident of this community."))
+        found = _role_for_resident(meeting, resident)
+        if found is None:
+            if self_check_in:
+                raise ValidationError(
+                    _("You are not invited to this meeting. Please ask the staff.")
+                )
+            role = AttendanceRole.OBSERVER
+        else:
+            role, seat, found_invitation = found
+            invitation = invitation or found_invitation
+        lookup = {"meeting": meeting, "resident": resident}
+    elif invitation is not None:
+        if invitation.meeting_id != meeting.pk:
+            raise ValidationError(_("This invitation is for another meeting."))
+        role = AttendanceRole.STAKEHOLDER
+        lookup = {"meeting": meeting, "invitation": invitation, "resident": None}
+    elif name:
+        role = AttendanceRole.OBSERVER
+        lookup = None
+    else:
+        raise ValidationError(_("Choose who is checking in."))
+    values = {
+        "role": role,
+        "seat": seat,
+        "invitation": invitation,
+        "status": status,
+        "checked_in_by": by,
+        "on_behalf": not self_check_in,
+        "checked_in_at": timezone.now(),
+        "name": name,
+    }
+    if lookup is None:
+        attendance = Attendance(meeting=meeting, **values)
+        attendance.save()
+        return attendance
+    attendance, _created = Attendance.objects.update_or_create(
+        **lookup, defaults=values
+    )
+    return attendance
