@@ -1,0 +1,208 @@
+"""Agenda pages: items, their order, the agenda item page and stakeholder invitations."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.forms import apply_service_errors
+from residents.access import community_view
+
+from .. import selectors, services
+from ..forms import (
+    AgendaItemForm,
+    InvitationForm,
+)
+from ..models import (
+    Invitation,
+    MeetingStatus,
+)
+from ..predicates import resident_for
+from ..selectors import meeting_detail
+from ..triage import consultation_context
+from .common import agenda_item_or_404, meeting_or_404, perms_for
+
+# -- agenda ---------------------------------------------------------------------
+
+
+@community_view("council.manage_meetings")
+def agenda_item_add(request, community, pk):
+    meeting = meeting_or_404(community, pk)
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_create(
+                meeting=meeting, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The item was added to the agenda."))
+            return redirect(
+                reverse("council:meeting", args=[community.slug, meeting.pk])
+                + "#agenda"
+            )
+    return render(
+        request,
+        "council/agenda_item_form.html",
+        {"community": community, "meeting": meeting, "form": form},
+    )
+
+
+def _agenda_response(request, community, meeting):
+    if request.htmx:
+        resident = resident_for(request.user, community)
+        data = meeting_detail(meeting=meeting, user=request.user, resident=resident)
+        return render(
+            request,
+            "council/partials/_agenda.html",
+            {
+                "community": community,
+                "meeting": meeting,
+                "perms_": perms_for(request.user, community),
+                **data,
+            },
+        )
+    return redirect(
+        reverse("council:meeting", args=[community.slug, meeting.pk]) + "#agenda"
+    )
+
+
+@require_POST
+@community_view("council.manage_meetings")
+def agenda_item_move(request, community, pk, item):
+    meeting = meeting_or_404(community, pk)
+    agenda_item = agenda_item_or_404(meeting, item)
+    try:
+        services.agenda_item_move(
+            item=agenda_item,
+            by=request.user,
+            direction=request.POST.get("direction", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return _agenda_response(request, community, meeting)
+
+
+@require_POST
+@community_view("council.manage_meetings")
+def agenda_item_remove(request, community, pk, item):
+    meeting = meeting_or_404(community, pk)
+    agenda_item = agenda_item_or_404(meeting, item)
+    try:
+        services.agenda_item_remove(item=agenda_item, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The item was taken off the agenda."))
+    return redirect(
+        reverse("council:meeting", args=[community.slug, meeting.pk]) + "#agenda"
+    )
+
+
+@community_view("council.view_meetings")
+def agenda_item_page(request, community, pk, item):
+    meeting = meeting_or_404(community, pk, request.user)
+    agenda_item = agenda_item_or_404(meeting, item)
+    invitations = list(
+        agenda_item.invitations.select_related(
+            "resident__user", "organization", "invited_by"
+        )
+    )
+    resident = resident_for(request.user, community)
+    org_ids = (
+        set(resident.organizations.values_list("pk", flat=True)) if resident else set()
+    )
+    for invitation in invitations:
+        invitation.mine = resident is not None and (
+            invitation.resident_id == resident.pk
+            or invitation.organization_id in org_ids
+        )
+    perms_ = perms_for(request.user, community)
+    form = None
+    if (
+        perms_["invite"]
+        and not meeting.is_finished
+        and meeting.status != MeetingStatus.DRAFT
+    ):
+        form = InvitationForm(community=community, initial={"who": "resident"})
+    return render(
+        request,
+        "council/agenda_item.html",
+        {
+            "community": community,
+            "meeting": meeting,
+            "item": agenda_item,
+            "invitations": invitations,
+            "perms_": perms_,
+            "form": form,
+            **consultation_context(item=agenda_item, user=request.user),
+        },
+    )
+
+
+@community_view("council.invite_stakeholders")
+def invitation_create(request, community, pk, item):
+    meeting = meeting_or_404(community, pk)
+    agenda_item = agenda_item_or_404(meeting, item)
+    form = InvitationForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("who")
+        try:
+            invitation = services.invitation_create(
+                agenda_item=agenda_item, by=request.user, **data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was invited.") % {"name": invitation.invitee_name},
+            )
+            return redirect(agenda_item)
+    return render(
+        request,
+        "council/invitation_form.html",
+        {"community": community, "meeting": meeting, "item": agenda_item, "form": form},
+    )
+
+
+@require_POST
+@community_view("council.respond_invitation")
+def invitation_respond(request, community, pk):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related(
+            "resident", "organization", "agenda_item__meeting__community"
+        ),
+        pk=pk,
+        meeting__community=community,
+    )
+    on_behalf = request.user.has_perm("council.invite_stakeholders", community)
+    if not (
+        on_behalf
+        or selectors.invitation_can_respond(invitation=invitation, user=request.user)
+    ):
+        raise PermissionDenied
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.invitation_respond(
+            invitation=invitation, by=request.user, accept=accept
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Thank you: your reply was recorded.")
+            if accept
+            else _("Your reply was recorded: you will not attend."),
+        )
+    return redirect(
+        request.POST.get("next") or invitation.agenda_item.get_absolute_url()
+    )

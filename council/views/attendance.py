@@ -1,0 +1,212 @@
+"""Attendance: the check-in list, quorum, staff check-in, QR self check-in."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.display import qr_svg
+from core.forms import apply_service_errors
+from residents.access import community_view
+from residents.models import Resident
+
+from .. import services
+from ..forms import (
+    AttendanceForm,
+    ObserverForm,
+)
+from ..models import (
+    AttendanceStatus,
+    Invitation,
+)
+from ..predicates import resident_for
+from ..quorum import meeting_quorum
+from ..selectors import check_in_rows
+from .common import meeting_or_404, perms_for
+
+# -- attendance -------------------------------------------------------------------
+
+
+CHECK_IN_PAGE_SIZE = 50
+
+
+def _attendance_context(request, community, meeting):
+    """The check-in list, one page at a time, optionally filtered by name."""
+    params = request.POST if request.method == "POST" else request.GET
+    query = (params.get("q") or "").strip()
+    data = check_in_rows(meeting=meeting)
+    rows = data["rows"]
+    if query:
+        rows = [row for row in rows if query in row.name]
+    page = Paginator(rows, CHECK_IN_PAGE_SIZE).get_page(params.get("page") or 1)
+    present = sum(
+        1 for row in data["rows"] if row.attendance and row.attendance.is_present
+    )
+    return {
+        "community": community,
+        "meeting": meeting,
+        "perms_": perms_for(request.user, community),
+        "statuses": AttendanceStatus.choices,
+        "quorum": data["quorum"],
+        "rows": page.object_list,
+        "page_obj": page,
+        "q": query,
+        "expected_count": len(data["rows"]),
+        "present_count": present,
+        "extra": urlencode({"q": query}) if query else "",
+    }
+
+
+@community_view("council.view_attendance")
+def attendance(request, community, pk):
+    meeting = meeting_or_404(community, pk)
+    context = _attendance_context(request, community, meeting)
+    context["observer_form"] = ObserverForm(community=community)
+    return render(request, "council/attendance.html", context)
+
+
+@community_view("council.view_meetings")
+def quorum_partial(request, community, pk):
+    """The quorum card alone, polled while the meeting is in progress."""
+    meeting = meeting_or_404(community, pk, request.user)
+    return render(
+        request,
+        "council/partials/_quorum.html",
+        {"community": community, "meeting": meeting, "quorum": meeting_quorum(meeting)},
+    )
+
+
+@require_POST
+@community_view("council.record_attendance")
+def attendance_mark(request, community, pk):
+    meeting = meeting_or_404(community, pk)
+    form = AttendanceForm(request.POST)
+    error = None
+    if form.is_valid():
+        resident = invitation = None
+        if form.cleaned_data["resident"]:
+            resident = get_object_or_404(
+                Resident, pk=form.cleaned_data["resident"], community=community
+            )
+        elif form.cleaned_data["invitation"]:
+            invitation = get_object_or_404(
+                Invitation, pk=form.cleaned_data["invitation"], meeting=meeting
+            )
+        try:
+            services.attendance_check_in(
+                meeting=meeting,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                resident=resident,
+                invitation=invitation,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = _("Choose how they attend.")
+    if request.htmx:
+        context = _attendance_context(request, community, meeting)
+        context["error"] = error
+        return render(request, "council/partials/_check_in.html", context)
+    if error:
+        messages.error(request, error)
+    target = reverse("council:attendance", args=[community.slug, meeting.pk])
+    keep = {k: request.POST[k] for k in ("q", "page") if request.POST.get(k)}
+    return redirect(f"{target}?{urlencode(keep)}" if keep else target)
+
+
+@require_POST
+@community_view("council.record_attendance")
+def attendance_add_observer(request, community, pk):
+    meeting = meeting_or_404(community, pk)
+    form = ObserverForm(request.POST, community=community)
+    if form.is_valid():
+        try:
+            services.attendance_check_in(
+                meeting=meeting,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                resident=form.cleaned_data["resident"],
+                name=form.cleaned_data["name"]
+                if not form.cleaned_data["resident"]
+                else "",
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Attendance recorded."))
+            return redirect(
+                "council:attendance", community=community.slug, pk=meeting.pk
+            )
+    context = _attendance_context(request, community, meeting)
+    context["observer_form"] = form
+    return render(request, "council/attendance.html", context, status=400)
+
+
+def _check_in_url(request, meeting) -> str:
+    return request.build_absolute_uri(
+        reverse(
+            "council:self_check_in",
+            args=[meeting.community.slug, meeting.pk, meeting.check_in_token],
+        )
+    )
+
+
+@community_view("council.record_attendance")
+def check_in_qr(request, community, pk):
+    meeting = meeting_or_404(community, pk)
+    url = _check_in_url(request, meeting)
+    return render(
+        request,
+        "council/check_in_qr.html",
+        {
+            "community": community,
+            "meeting": meeting,
+            "url": url,
+            "qr": qr_svg(url, 10),
+        },
+    )
+
+
+@community_view("council.check_in_self")
+def self_check_in(request, community, pk, token):
+    meeting = meeting_or_404(community, pk, request.user)
+    if token != meeting.check_in_token:
+        raise Http404
+    resident = resident_for(request.user, community)
+    error = None
+    attendance = meeting.attendances.filter(resident=resident).first()
+    if request.method == "POST":
+        status = (
+            AttendanceStatus.ONLINE
+            if request.POST.get("status") == AttendanceStatus.ONLINE
+            else AttendanceStatus.IN_PERSON
+        )
+        try:
+            attendance = services.attendance_check_in(
+                meeting=meeting,
+                by=request.user,
+                resident=resident,
+                status=status,
+                self_check_in=True,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    return render(
+        request,
+        "council/self_check_in.html",
+        {
+            "community": community,
+            "meeting": meeting,
+            "resident": resident,
+            "attendance": attendance,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

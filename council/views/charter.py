@@ -1,0 +1,172 @@
+"""Council pages: the council, its rules (charter), seat kinds and seats."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from core.forms import apply_service_errors
+from residents.access import community_view
+
+from .. import services
+from ..forms import (
+    CharterForm,
+    SeatAssignForm,
+    SeatEndForm,
+    SeatKindFormSet,
+    SeatReplaceForm,
+)
+from ..models import (
+    Seat,
+)
+from ..selectors import council_page
+from .common import perms_for
+
+# -- council, charter and seats ------------------------------------------------
+
+
+@community_view("council.view_council")
+def council_home(request, community):
+    council = services.council_for_community(community=community)
+    data = council_page(council=council, former_page=request.GET.get("page") or 1)
+    return render(
+        request,
+        "council/council.html",
+        {
+            "community": community,
+            "council": council,
+            "perms_": perms_for(request.user, community),
+            **data,
+        },
+    )
+
+
+@community_view("council.manage_council")
+def charter_edit(request, community):
+    council = services.council_for_community(community=community)
+    form = CharterForm(request.POST or None, instance=council)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.council_update_charter(
+                council=council, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The council rules were saved."))
+            return redirect("council:council", community=community.slug)
+    return render(
+        request,
+        "council/charter_form.html",
+        {"community": community, "council": council, "form": form},
+    )
+
+
+@community_view("council.manage_council")
+def seat_kinds_edit(request, community):
+    council = services.council_for_community(community=community)
+    formset = SeatKindFormSet(
+        request.POST or None,
+        queryset=council.seat_kinds.order_by("position", "pk"),
+    )
+    if request.method == "POST" and formset.is_valid():
+        failed = False
+        for form in formset.forms:
+            try:
+                services.seat_kind_update(
+                    kind=form.instance,
+                    by=request.user,
+                    name=form.cleaned_data["name"],
+                    position=form.cleaned_data["position"],
+                    seat_count=form.cleaned_data["seat_count"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+                failed = True
+        if not failed:
+            messages.success(request, _("The seat kinds were saved."))
+            return redirect("council:council", community=community.slug)
+    return render(
+        request,
+        "council/seat_kinds_form.html",
+        {"community": community, "council": council, "formset": formset},
+    )
+
+
+@community_view("council.manage_council")
+def seat_assign(request, community):
+    council = services.council_for_community(community=community)
+    initial = {"kind": request.GET.get("kind")}
+    form = SeatAssignForm(
+        request.POST or None, council=council, community=community, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            seat = services.seat_assign(
+                council=council, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s now holds a seat: %(kind)s")
+                % {"name": seat.resident.name, "kind": seat.kind.label},
+            )
+            return redirect("council:council", community=community.slug)
+    return render(
+        request,
+        "council/seat_form.html",
+        {"community": community, "form": form, "title": _("Assign a seat")},
+    )
+
+
+def _seat(community, pk) -> Seat:
+    return get_object_or_404(
+        Seat.objects.select_related("kind", "resident", "alternate", "organization"),
+        pk=pk,
+        council__community=community,
+    )
+
+
+@community_view("council.manage_council")
+def seat_end(request, community, pk):
+    seat = _seat(community, pk)
+    form = SeatEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.seat_end(seat=seat, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The seat was ended."))
+            return redirect("council:council", community=community.slug)
+    return render(
+        request,
+        "council/seat_form.html",
+        {"community": community, "form": form, "seat": seat, "title": _("End a seat")},
+    )
+
+
+@community_view("council.manage_council")
+def seat_replace(request, community, pk):
+    seat = _seat(community, pk)
+    form = SeatReplaceForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.seat_replace(seat=seat, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The seat was handed over."))
+            return redirect("council:council", community=community.slug)
+    return render(
+        request,
+        "council/seat_form.html",
+        {
+            "community": community,
+            "form": form,
+            "seat": seat,
+            "title": _("Replace a representative"),
+        },
+    )

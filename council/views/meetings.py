@@ -1,0 +1,211 @@
+"""Meeting pages: list, schedule, edit, state actions, cancel, the meeting page, exports."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.display import qr_svg
+from core.forms import apply_service_errors
+from residents.access import community_view
+
+from .. import services
+from ..exports import meeting_ics
+from ..forms import (
+    AgendaItemForm,
+    CancelForm,
+    MeetingForm,
+)
+from ..predicates import resident_for
+from ..selectors import meeting_detail, meeting_list
+from .common import meeting_or_404, perms_for
+
+# -- meetings ------------------------------------------------------------------
+
+
+@community_view("council.view_meetings")
+def meetings(request, community):
+    which = "past" if request.GET.get("show") == "past" else "upcoming"
+    perms_ = perms_for(request.user, community)
+    page = meeting_list(
+        community=community,
+        which=which,
+        include_drafts=perms_["manage_meetings"],
+        page=request.GET.get("page") or 1,
+    )
+    return render(
+        request,
+        "council/meeting_list.html",
+        {
+            "community": community,
+            "page_obj": page,
+            "which": which,
+            "perms_": perms_,
+        },
+    )
+
+
+@community_view("council.manage_meetings")
+def meeting_create(request, community):
+    council = services.council_for_community(community=community)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                community=community,
+                by=request.user,
+                draft="save_draft" in request.POST,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was scheduled."))
+            return redirect(meeting)
+    return render(
+        request,
+        "council/meeting_form.html",
+        {"community": community, "council": council, "form": form, "meeting": None},
+    )
+
+
+@community_view("council.manage_meetings")
+def meeting_edit(request, community, pk):
+    meeting = meeting_or_404(community, pk)
+    initial = {
+        name: getattr(meeting, name)
+        for name in (
+            "title",
+            "starts_at",
+            "ends_at",
+            "place",
+            "room",
+            "online_link",
+            "description",
+        )
+    }
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_reschedule(
+                meeting=meeting, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was updated."))
+            return redirect(meeting)
+    return render(
+        request,
+        "council/meeting_form.html",
+        {
+            "community": community,
+            "council": meeting.council,
+            "form": form,
+            "meeting": meeting,
+        },
+    )
+
+
+MEETING_ACTIONS = {
+    "announce": (services.meeting_announce, _("The meeting was scheduled.")),
+    "publish": (
+        services.agenda_publish,
+        _("The agenda was published and everyone invited was told."),
+    ),
+    "start": (services.meeting_start, _("The meeting is open: check-in has started.")),
+    "conclude": (services.meeting_conclude, _("The meeting was concluded.")),
+}
+
+
+@require_POST
+@community_view("council.manage_meetings")
+def meeting_action(request, community, pk, action):
+    meeting = meeting_or_404(community, pk)
+    if action not in MEETING_ACTIONS:
+        raise Http404
+    service, done = MEETING_ACTIONS[action]
+    try:
+        service(meeting=meeting, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect(meeting)
+
+
+@community_view("council.manage_meetings")
+def meeting_cancel(request, community, pk):
+    meeting = meeting_or_404(community, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(
+                meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The meeting was cancelled and everyone invited was told.")
+            )
+            return redirect(meeting)
+    return render(
+        request,
+        "council/meeting_cancel.html",
+        {"community": community, "meeting": meeting, "form": form},
+    )
+
+
+@community_view("council.view_meetings")
+def meeting_page(request, community, pk):
+    meeting = meeting_or_404(community, pk, request.user)
+    resident = resident_for(request.user, community)
+    data = meeting_detail(meeting=meeting, user=request.user, resident=resident)
+    return render(
+        request,
+        "council/meeting_detail.html",
+        {
+            "community": community,
+            "meeting": meeting,
+            "perms_": perms_for(request.user, community),
+            "item_form": AgendaItemForm(),
+            **data,
+        },
+    )
+
+
+# -- exports ----------------------------------------------------------------------
+
+
+@community_view("council.view_meetings")
+def meeting_ics_view(request, community, pk):
+    meeting = meeting_or_404(community, pk, request.user)
+    url = request.build_absolute_uri(meeting.get_absolute_url())
+    response = HttpResponse(
+        meeting_ics(meeting, url=url, host=request.get_host()),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@community_view("council.view_meetings")
+def meeting_print(request, community, pk):
+    meeting = meeting_or_404(community, pk, request.user)
+    url = request.build_absolute_uri(meeting.get_absolute_url())
+    items = list(meeting.agenda_items.order_by("position", "pk"))
+    return render(
+        request,
+        "council/meeting_print.html",
+        {
+            "community": community,
+            "meeting": meeting,
+            "items": items,
+            "url": url,
+            "qr": qr_svg(url, 5),
+        },
+    )
