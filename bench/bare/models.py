@@ -8,3 +8,6 @@ class Row(models.Model):
     class Meta:
         managed = False
         db_table = "bench_bare_row"
+
+    def __str__(self):
+        return self.title
