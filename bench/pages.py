@@ -350,7 +350,12 @@ def measure(args) -> int:
                     ab(url, requests=args.requests, concurrency=args.c, cookie=cookie)
                 )
                 results[name]["bare"].append(
-                    ab(bare_url, requests=args.requests, concurrency=args.c, cookie=None)
+                    ab(
+                        bare_url,
+                        requests=args.requests,
+                        concurrency=args.c,
+                        cookie=None,
+                    )
                 )
     finally:
         for process in (app, bare):
