@@ -160,10 +160,7 @@ class ImportConfirmForm(forms.Form):
     """What staff confirm when they start an import; only what applies is asked."""
 
     accept_no_mobile_column = forms.BooleanField(
-        label=_(
-            "I know: import these residents without mobile numbers (a second "
-            "import of the same file cannot then be recognised by number)"
-        ),
+        label=_("Import without mobile numbers"),
         required=False,
     )
     include_possible_duplicates = forms.BooleanField(required=False)
