@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from residents.mobile import validate_phone
 from residents.models import Organization
 
 from .models import AttendanceStatus, Council, SeatKind
@@ -207,7 +208,10 @@ class InvitationForm(CommunityFormMixin, forms.Form):
         label=_("name (outside person)"), max_length=100, required=False
     )
     outside_phone = forms.CharField(
-        label=_("phone (outside person)"), max_length=20, required=False
+        label=_("phone (outside person)"),
+        max_length=20,
+        required=False,
+        validators=[validate_phone],
     )
     reason = forms.CharField(label=_("why they are affected"), max_length=300)
 

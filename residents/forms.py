@@ -7,8 +7,9 @@ from django.contrib.auth.forms import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from .importing import MAX_FILE_BYTES
+from .importing import FIELDS, MAX_FILE_BYTES
 from .mobile import normalize_mobile
 from .models import Organization, Resident
 from .services import ORGANIZATION_FIELDS, RESIDENT_FIELDS
@@ -59,11 +60,17 @@ class ResidentForm(forms.ModelForm):
     class Meta:
         model = Resident
         fields = RESIDENT_FIELDS
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["birth_year"] = _birth_year_field()
+        self.fields["birth_date"].help_text = _(
+            "If you know it; the year of birth then follows it."
+        )
         if self.instance.pk:
             self.fields["birth_year"].initial = self.instance.birth_year
 
@@ -96,7 +103,8 @@ class ImportUploadForm(forms.Form):
         label=_("File of residents (.csv or .xlsx)"),
         help_text=_(
             "The first row holds the column titles, for example 姓名, 手机, 楼栋, "
-            "单元, 房号, 户号, 出生年份, 标签."
+            "单元, 房号, 户号, 出生日期, 标签. You can say what other columns hold "
+            "after uploading."
         ),
         widget=forms.ClearableFileInput(
             attrs={
@@ -121,6 +129,88 @@ class ImportUploadForm(forms.Form):
                 code="too_big",
             )
         return upload
+
+
+class ImportColumnsForm(forms.Form):
+    """One choice per column whose title was not recognised: a field, or nothing."""
+
+    def __init__(self, *args, columns: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("do not import"))] + [
+            (name, label) for name, (label, _spellings) in FIELDS.items()
+        ]
+        for column in columns:
+            if column.get("auto", bool(column["field"])):
+                continue
+            self.fields[f"column_{column['index']}"] = forms.ChoiceField(
+                label=column["header"],
+                choices=choices,
+                required=False,
+                initial=column["field"],
+            )
+
+    def fields_by_column(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("column_")): value
+            for name, value in self.cleaned_data.items()
+        }
+
+
+class ImportConfirmForm(forms.Form):
+    """What staff confirm when they start an import; only what applies is asked."""
+
+    accept_no_mobile_column = forms.BooleanField(
+        label=_("Import without mobile numbers"),
+        required=False,
+    )
+    include_possible_duplicates = forms.BooleanField(required=False)
+    include_unreadable_text = forms.BooleanField(required=False)
+
+    def __init__(self, *args, resident_import, **kwargs):
+        super().__init__(*args, **kwargs)
+        counts = {"possible_duplicate": 0, "unreadable_text": 0}
+        if resident_import.is_open:
+            for row in resident_import.rows:
+                for kind in {w["kind"] for w in row.get("warnings") or []}:
+                    if kind in counts:
+                        counts[kind] += 1
+        labels = {
+            "include_possible_duplicates": (
+                counts["possible_duplicate"],
+                ngettext_lazy(
+                    "Also import the %(count)s row that may be a duplicate",
+                    "Also import the %(count)s rows that may be duplicates",
+                    "count",
+                ),
+            ),
+            "include_unreadable_text": (
+                counts["unreadable_text"],
+                ngettext_lazy(
+                    "Also import the %(count)s row with a “?” in its text",
+                    "Also import the %(count)s rows with a “?” in their text",
+                    "count",
+                ),
+            ),
+        }
+        for name, (count, label) in labels.items():
+            if count:
+                self.fields[name].label = label % {"count": count}
+            else:
+                del self.fields[name]
+        if not resident_import.lacks_mobile_column:
+            del self.fields["accept_no_mobile_column"]
+        else:
+            self.fields["accept_no_mobile_column"].widget.attrs["required"] = True
+
+    def confirmations(self) -> dict[str, bool]:
+        return {
+            name: self.cleaned_data.get(name, False)
+            for name in (
+                "accept_no_mobile_column",
+                "include_possible_duplicates",
+                "include_unreadable_text",
+            )
+        }
 
 
 class MemberSearchForm(forms.Form):

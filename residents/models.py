@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .mobile import mask_mobile, normalize_mobile, validate_mobile
+from .mobile import (
+    mask_mobile,
+    mobile_search_digits,
+    normalize_mobile,
+    validate_mobile,
+)
 
 
 class User(AbstractUser):
@@ -229,8 +234,8 @@ class ResidentQuerySet(models.QuerySet):
             return self
         building = re.sub(r"\s*(号楼|栋|号|幢)$", "", query)  # "3号楼" -> "3"
         condition = Q(name__icontains=query) | Q(building__iexact=building or query)
-        digits = "".join(ch for ch in query if ch.isdigit())
-        if by_mobile and len(digits) >= 4 and len(digits) == len(query):
+        digits = mobile_search_digits(query)  # "１３８ 0013", "+86 138-0013"
+        if by_mobile and digits:
             condition |= Q(mobile__contains=digits)
         return self.filter(condition)
 
@@ -267,6 +272,12 @@ class Resident(models.Model):
     )
     birth_year = models.PositiveSmallIntegerField(
         _("year of birth"), null=True, blank=True
+    )
+    birth_date = models.DateField(
+        _("date of birth"),
+        null=True,
+        blank=True,
+        help_text=_("When only the year and month are known, the first of the month."),
     )
     is_elderly_alone = models.BooleanField(_("elderly living alone"), default=False)
     is_left_behind_child = models.BooleanField(_("left-behind child"), default=False)
@@ -447,7 +458,16 @@ class ResidentImport(models.Model):
         default=list,
         help_text=_("Each column of the file and the field it was read into."),
     )
+    encoding = models.CharField(_("text encoding"), max_length=20, blank=True)
     preview = models.JSONField(_("first rows"), default=list)
+    raw_rows = models.JSONField(
+        _("rows as read"),
+        default=list,
+        help_text=_(
+            "Every row of the file as read, kept until the import is confirmed or "
+            "cancelled, so the rows can be checked again when a column is mapped."
+        ),
+    )
     rows = models.JSONField(_("valid rows"), default=list)
     report = models.JSONField(
         _("row report"), default=list, help_text=_("Rows that cannot be imported.")
@@ -455,6 +475,16 @@ class ResidentImport(models.Model):
     total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
     valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
     error_rows = models.PositiveIntegerField(_("rows with problems"), default=0)
+    warning_rows = models.PositiveIntegerField(
+        _("rows to confirm"),
+        default=0,
+        help_text=_("Possible duplicates and rows with unreadable characters."),
+    )
+    accepted_warnings = models.JSONField(
+        _("confirmed warnings"),
+        default=list,
+        help_text=_("The kinds of warning staff confirmed when they started it."),
+    )
     imported_count = models.PositiveIntegerField(_("imported"), default=0)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     failure = models.TextField(_("error"), blank=True)
@@ -510,3 +540,8 @@ class ResidentImport(models.Model):
             ImportStatus.CANCELLED,
             ImportStatus.FAILED,
         }
+
+    @property
+    def lacks_mobile_column(self) -> bool:
+        """No column of the file holds mobile numbers (staff must confirm that)."""
+        return not any(column.get("field") == "mobile" for column in self.columns)

@@ -38,6 +38,11 @@ urlpatterns = [
         name="import_report",
     ),
     path(
+        "residents/import/<int:pk>/columns/",
+        views.import_columns,
+        name="import_columns",
+    ),
+    path(
         "residents/import/<int:pk>/confirm/",
         views.import_confirm,
         name="import_confirm",

@@ -23,12 +23,14 @@ from .forms import (
     ChosenPasswordChangeForm,
     ChosenPasswordForm,
     ContactForm,
+    ImportColumnsForm,
+    ImportConfirmForm,
     ImportUploadForm,
     MemberSearchForm,
     OrganizationForm,
     ResidentForm,
 )
-from .importing import FIELDS, report_csv, template_csv
+from .importing import field_label, report_csv, template_csv
 from .models import Organization, OrganizationKind, Resident, ResidentImport
 from .selectors import communities_for_user, community_summary, organizations_by_kind
 
@@ -383,12 +385,33 @@ def _import_for(community, pk):
     )
 
 
-@community_view("residents.import_residents")
-def import_detail(request, community, pk):
-    resident_import = _import_for(community, pk)
+def _import_detail_page(
+    request, community, resident_import, columns_form=None, confirm_form=None
+):
     report_page = Paginator(resident_import.report, 50).get_page(
         request.GET.get("page")
     )
+    warning_page = None
+    if resident_import.is_open:
+        warning_page = Paginator(
+            [row for row in resident_import.rows if row.get("warnings")], 50
+        ).get_page(request.GET.get("warnings_page"))
+    if columns_form is None and resident_import.is_open:
+        columns_form = ImportColumnsForm(columns=resident_import.columns)
+    fields_of_form = {} if columns_form is None else dict(columns_form.fields)
+    columns = [
+        {
+            **column,
+            # Labels in the viewer's language, not the uploader's.
+            "label": field_label(column["field"]),
+            "choice": (
+                columns_form[f"column_{column['index']}"]
+                if f"column_{column['index']}" in fields_of_form
+                else None
+            ),
+        }
+        for column in resident_import.columns
+    ]
     return render(
         request,
         "residents/import_detail.html",
@@ -396,15 +419,41 @@ def import_detail(request, community, pk):
             "community": community,
             "resident_import": resident_import,
             "report_page": report_page,
-            # Labels in the viewer's language, not the uploader's.
-            "mapped_columns": [
-                {**c, "label": FIELDS[c["field"]][0]}
-                for c in resident_import.columns
-                if c["field"] in FIELDS
-            ],
-            "ignored_columns": [c for c in resident_import.columns if not c["field"]],
+            "warning_page": warning_page,
+            "columns": columns,
+            "columns_form": columns_form,
+            "confirm_form": confirm_form
+            or ImportConfirmForm(resident_import=resident_import),
+            "can_choose_columns": any(c["choice"] for c in columns),
         },
     )
+
+
+@community_view("residents.import_residents")
+def import_detail(request, community, pk):
+    return _import_detail_page(request, community, _import_for(community, pk))
+
+
+@require_POST
+@community_view("residents.import_residents")
+def import_columns(request, community, pk):
+    """Staff say what the unrecognised columns hold; every row is checked again."""
+    resident_import = _import_for(community, pk)
+    form = ImportColumnsForm(request.POST, columns=resident_import.columns)
+    if form.is_valid():
+        try:
+            services.resident_import_map_columns(
+                resident_import=resident_import,
+                fields_by_column=form.fields_by_column(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The columns were changed and every row checked again.")
+            )
+            return redirect(resident_import)
+    return _import_detail_page(request, community, resident_import, columns_form=form)
 
 
 @community_view("residents.import_residents")
@@ -430,11 +479,20 @@ def import_progress(request, community, pk):
 @community_view("residents.import_residents")
 def import_confirm(request, community, pk):
     resident_import = _import_for(community, pk)
-    try:
-        services.resident_import_confirm(resident_import=resident_import)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(resident_import)
+    form = ImportConfirmForm(request.POST, resident_import=resident_import)
+    if form.is_valid():
+        try:
+            services.resident_import_confirm(
+                resident_import=resident_import, **form.confirmations()
+            )
+        except ValidationError as error:
+            if not resident_import.is_open:
+                messages.error(request, " ".join(error.messages))
+                return redirect(resident_import)
+            apply_service_errors(form, error)
+        else:
+            return redirect(resident_import)
+    return _import_detail_page(request, community, resident_import, confirm_form=form)
 
 
 @require_POST

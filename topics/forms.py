@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from residents.mobile import validate_phone
 from residents.models import Organization, Resident
 
 from .images import MAX_PHOTOS, prepare_photo
@@ -171,6 +172,7 @@ class ConsultationForm(forms.Form):
         label=_("Their phone (needed to invite them to the meeting)"),
         max_length=20,
         required=False,
+        validators=[validate_phone],
     )
     consulted_at = forms.DateTimeField(
         label=_("When"),

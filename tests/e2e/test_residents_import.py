@@ -80,3 +80,48 @@ def test_staff_imports_csv_sees_bad_row_confirms_and_finds_resident(
     # Nothing of the bad row went in; the page fits a phone without scrolling sideways.
     assert not Resident.objects.filter(name="陈坏号").exists()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_staff_says_what_an_unrecognised_column_holds_and_the_rows_are_rechecked(
+    page, live_server, community, staff_user, celery_worker
+):
+    log_in(page, staff_user)
+    page.goto(f"/c/{community.slug}/residents/import/")
+    page.locator("input[name=file]").set_input_files(
+        files=[
+            {
+                "name": "花名册.csv",
+                "mimeType": "text/csv",
+                "buffer": (
+                    "姓名,户主电话,楼栋,身份证号\n"
+                    "林秀英,13859001234,3,350301194805170021\n"
+                    "黄大明,12345,4,350301197511020012\n"
+                ).encode("gbk"),
+            }
+        ]
+    )
+    page.get_by_role("button", name="上传并核对").click()
+
+    # No column is known to hold mobile numbers: the page says so before anything.
+    expect(page.locator("#no-mobile-column")).to_contain_text("没有一列是手机号")
+    expect(page.locator("#count-valid")).to_have_text("2")
+    page.get_by_label("“户主电话” →").select_option(label="手机号")
+    page.get_by_label("“身份证号” →").select_option(label="不导入")
+    with page.expect_navigation():
+        page.get_by_role("button", name="按这些列重新核对").click()
+
+    # Checked again: the warning is gone and the bad number is in the report.
+    expect(page.locator("#no-mobile-column")).to_have_count(0)
+    expect(page.locator("#count-valid")).to_have_text("1")
+    report = page.locator("#import-report")
+    expect(report).to_contain_text("第 3 行")
+    expect(report).to_contain_text("12345")
+    expect(page.get_by_label("“户主电话” →")).to_have_value("mobile")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    page.get_by_role("button", name="导入 1 位居民").click()
+    expect(page.get_by_role("link", name="查看居民")).to_be_visible(timeout=30_000)
+    lin = Resident.objects.get(community=community, name="林秀英")
+    assert lin.mobile == "13859001234"
+    assert lin.notes == ""  # 身份证号 was not imported
+    assert not Resident.objects.filter(name="黄大明").exists()

@@ -1,3 +1,5 @@
+import csv
+import datetime
 import io
 
 import pytest
@@ -413,7 +415,7 @@ def test_imports_are_private_to_their_community(
             client.get(url(name, other_community, pk=resident_import.pk)).status_code
             == 404
         )
-    for name in ("import_confirm", "import_cancel"):
+    for name in ("import_confirm", "import_cancel", "import_columns"):
         assert (
             client.post(url(name, other_community, pk=resident_import.pk)).status_code
             == 404
@@ -453,3 +455,432 @@ def test_import_pages_query_budget(
     progress = url("import_progress", community, pk=resident_import.pk)
     with django_assert_max_num_queries(5):
         assert client.get(progress, headers={"HX-Request": "true"}).status_code == 200
+
+
+# -- mobile numbers in files -----------------------------------------------------
+
+
+def test_full_width_and_excel_numbers_are_read_and_compared_as_digits(community):
+    ResidentFactory(community=community, name="老住户", mobile="13859000000")
+    data = xlsx_bytes(
+        [
+            ["姓名", "手机"],
+            ["全角", "１３８５９００１１１１"],
+            ["一位全角", "13８59000000"],  # the registered number, one digit typed wide
+            ["区号", "＋86 138 5900 2222"],
+            ["科学计数", "1.3859003333e+10"],
+            ["浮点", 13859004444.0],
+        ]
+    )
+    parsed = importing.parse_file(
+        file_name="r.xlsx",
+        data=data,
+        existing_mobiles=services._existing_mobiles(community),
+    )
+    assert [(r["name"], r["mobile"]) for r in parsed.rows] == [
+        ("全角", "13859001111"),
+        ("区号", "13859002222"),
+        ("科学计数", "13859003333"),
+        ("浮点", "13859004444"),
+    ]
+    assert [(item["row"], item["name"]) for item in parsed.report] == [(3, "一位全角")]
+    assert "13859000000" in parsed.report[0]["problems"][0]
+
+
+# -- office headers --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "cell", "column", "field", "value"),
+    [
+        ("住址", "3号楼1单元201室", "address", "building", "3"),
+        ("楼栋/门牌", "后埔12号", "building", "building", "后埔12号"),
+        ("楼栋号", "7", "building", "building", "7"),
+        ("门牌", "12号", "room", "room", "12号"),
+        ("联系方式", "13859001234", "mobile", "mobile", "13859001234"),
+        ("联系电话", "138 5900 1234", "mobile", "mobile", "13859001234"),
+        ("出生日期", "1956-03-01", "birth_date", "birth_date", "1956-03-01"),
+        ("出生年月", "195603", "birth_date", "birth_date", "1956-03-01"),
+    ],
+)
+def test_common_office_headers_are_recognised(title, cell, column, field, value):
+    data = f"姓名,{title}\n林秀英,{cell}\n".encode()
+    parsed = importing.parse_file(
+        file_name="r.csv", data=data, existing_mobiles=lambda m: set()
+    )
+    assert [c["field"] for c in parsed.columns] == ["name", column]
+    assert parsed.report == []
+    assert parsed.rows[0][field] == value
+
+
+def test_an_address_is_split_into_building_unit_and_room():
+    data = (
+        "姓名,住址\n"
+        "林秀英,3号楼1单元201室\n"
+        "黄大明,4-2-301\n"
+        "陈阿伯,汀塘村5栋102\n"
+        "郑阿婆,后埔村12号\n"
+    ).encode()
+    parsed = importing.parse_file(
+        file_name="r.csv", data=data, existing_mobiles=lambda m: set()
+    )
+    assert [(r["building"], r["unit"], r["room"]) for r in parsed.rows] == [
+        ("3", "1", "201"),
+        ("4", "2", "301"),
+        ("汀塘村5栋", "", "102"),
+        ("后埔村12号", "", ""),
+    ]
+
+
+def test_an_address_that_contradicts_the_building_column_is_reported():
+    data = "姓名,楼栋,住址\n林秀英,4,3号楼1单元201室\n".encode()
+    parsed = importing.parse_file(
+        file_name="r.csv", data=data, existing_mobiles=lambda m: set()
+    )
+    assert parsed.rows == []
+    assert "3号楼1单元201室" in parsed.report[0]["problems"][0]
+
+
+# -- dates of birth -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("1956-03-01", datetime.date(1956, 3, 1)),
+        ("1956/3/1", datetime.date(1956, 3, 1)),
+        ("1956.3.1", datetime.date(1956, 3, 1)),
+        ("1956年3月1日", datetime.date(1956, 3, 1)),
+        ("1956年3月", datetime.date(1956, 3, 1)),
+        ("19560301", datetime.date(1956, 3, 1)),
+        ("195603", datetime.date(1956, 3, 1)),
+        ("1956.03", datetime.date(1956, 3, 1)),
+        ("1956", None),
+    ],
+)
+def test_text_dates_of_birth_are_kept_as_dates(cell, expected):
+    data = f"姓名,出生年月\n林秀英,{cell}\n".encode()
+    parsed = importing.parse_file(
+        file_name="r.csv", data=data, existing_mobiles=lambda m: set()
+    )
+    row = parsed.rows[0]
+    assert row["birth_year"] == 1956
+    assert row["birth_date"] == (expected.isoformat() if expected else None)
+
+
+def test_excel_date_cells_are_imported_as_dates_not_years(login, staff_user, community):
+    data = xlsx_bytes(
+        [
+            ["姓名", "手机", "出生日期"],
+            ["林秀英", "13859001234", datetime.datetime(1948, 5, 17)],
+            ["黄大明", "13859005678", datetime.date(1975, 11, 2)],
+        ]
+    )
+    client = login(staff_user)
+    upload(client, community, "r.xlsx", data)
+    resident_import = ResidentImport.objects.get()
+    client.post(url("import_confirm", community, pk=resident_import.pk))
+    run(resident_import)
+    lin = Resident.objects.get(community=community, name="林秀英")
+    assert (lin.birth_date, lin.birth_year) == (datetime.date(1948, 5, 17), 1948)
+    huang = Resident.objects.get(community=community, name="黄大明")
+    assert huang.birth_date == datetime.date(1975, 11, 2)
+    page = client.get(huang.get_absolute_url()).content.decode()
+    assert "1975年11月2日" in page
+
+
+def test_impossible_dates_of_birth_are_reported():
+    data = "姓名,出生日期\n甲,1956-02-30\n乙,昨天\n丙,1890-01-01\n".encode()
+    parsed = importing.parse_file(
+        file_name="r.csv", data=data, existing_mobiles=lambda m: set()
+    )
+    assert parsed.rows == []
+    report = {item["name"]: " ".join(item["problems"]) for item in parsed.report}
+    assert "1956-02-30" in report["甲"]
+    assert "昨天" in report["乙"]
+    assert "1890" in report["丙"]
+
+
+# -- choosing columns by hand -------------------------------------------------------
+
+
+NO_MOBILE_CSV = (
+    "姓名,户主电话,楼栋,身份证号\n"
+    "林秀英,13859001234,3,350301194805170021\n"
+    "黄大明,138 5900 5678,4,350301197511020012\n"
+    "陈坏号,12345,5,350301196001010013\n"
+)
+
+
+def test_unrecognised_columns_get_a_choice_and_the_rows_are_checked_again(
+    login, staff_user, community
+):
+    client = login(staff_user)
+    upload(client, community, "r.csv", NO_MOBILE_CSV.encode())
+    resident_import = ResidentImport.objects.get()
+    assert resident_import.valid_rows == 3  # nothing looked wrong without mobiles
+    page = client.get(resident_import.get_absolute_url()).content.decode()
+    assert 'name="column_1"' in page and 'name="column_3"' in page
+    assert 'name="column_0"' not in page  # 姓名 was recognised
+    assert "没有一列是手机号" in page
+    response = client.post(
+        url("import_columns", community, pk=resident_import.pk),
+        {"column_1": "mobile", "column_3": "notes"},
+    )
+    assert response.status_code == 302
+    resident_import.refresh_from_db()
+    assert not resident_import.lacks_mobile_column
+    assert resident_import.valid_rows == 2
+    assert [item["row"] for item in resident_import.report] == [4]
+    assert "12345" in resident_import.report[0]["problems"][0]
+    page = client.get(resident_import.get_absolute_url()).content.decode()
+    assert "没有一列是手机号" not in page
+    assert "第 4 行" in page
+    client.post(url("import_confirm", community, pk=resident_import.pk))
+    run(resident_import)
+    huang = Resident.objects.get(community=community, name="黄大明")
+    assert huang.mobile == "13859005678"
+    assert huang.notes == "身份证号：350301197511020012"
+
+
+def test_one_field_cannot_take_two_columns(login, staff_user, community):
+    client = login(staff_user)
+    upload(client, community, "r.csv", NO_MOBILE_CSV.encode())
+    resident_import = ResidentImport.objects.get()
+    response = client.post(
+        url("import_columns", community, pk=resident_import.pk),
+        {"column_1": "building", "column_3": ""},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "不能都导入到" in page and "户主电话" in page
+    resident_import.refresh_from_db()
+    assert resident_import.columns[1]["field"] == ""
+
+
+def test_an_untitled_column_that_holds_values_can_be_chosen_too(
+    login, staff_user, community
+):
+    data = "姓名,手机,\n林秀英,13859001234,独居\n".encode()
+    client = login(staff_user)
+    upload(client, community, "r.csv", data)
+    resident_import = ResidentImport.objects.get()
+    page = client.get(resident_import.get_absolute_url()).content.decode()
+    assert "无标题的第 C 列" in page and 'name="column_2"' in page
+    client.post(
+        url("import_columns", community, pk=resident_import.pk), {"column_2": "tags"}
+    )
+    resident_import.refresh_from_db()
+    assert resident_import.rows[0]["is_elderly_alone"] is True
+
+
+def test_columns_cannot_change_after_confirm(login, staff_user, community):
+    client = login(staff_user)
+    upload(client, community, "r.csv", NO_MOBILE_CSV.encode())
+    resident_import = ResidentImport.objects.get()
+    services.resident_import_confirm(
+        resident_import=resident_import, accept_no_mobile_column=True
+    )
+    response = client.post(
+        url("import_columns", community, pk=resident_import.pk), {"column_1": "mobile"}
+    )
+    assert response.status_code == 200
+    resident_import.refresh_from_db()
+    assert resident_import.columns[1]["field"] == ""
+    assert resident_import.status == ImportStatus.QUEUED
+
+
+# -- a file without mobile numbers ---------------------------------------------------
+
+
+def test_file_without_a_mobile_column_needs_explicit_confirmation(
+    login, staff_user, community, django_capture_on_commit_callbacks
+):
+    client = login(staff_user)
+    upload(client, community, "r.csv", NO_MOBILE_CSV.encode())
+    resident_import = ResidentImport.objects.get()
+    assert resident_import.lacks_mobile_column
+    page = client.get(resident_import.get_absolute_url()).content.decode()
+    assert 'name="accept_no_mobile_column"' in page
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(url("import_confirm", community, pk=resident_import.pk))
+    assert response.status_code == 200
+    assert "没有一列是手机号" in response.content.decode()
+    assert callbacks == []
+    resident_import.refresh_from_db()
+    assert resident_import.status == ImportStatus.READY
+    client.post(
+        url("import_confirm", community, pk=resident_import.pk),
+        {"accept_no_mobile_column": "on"},
+    )
+    run(resident_import)
+    assert resident_import.status == ImportStatus.DONE
+    assert Resident.objects.filter(community=community, mobile="").count() == 3
+
+
+# -- possible duplicates without a mobile number ---------------------------------------
+
+
+NO_MOBILE_ROWS = (
+    "姓名,手机,楼栋,单元,房号\n"
+    "陈小宝,,3,1,202\n"
+    "林秀英,13859001234,3,1,201\n"
+    "郑阿婆,,后埔12号,,\n"
+)
+
+
+def test_importing_the_same_file_twice_does_not_duplicate_residents_without_mobile(
+    login, staff_user, community
+):
+    client = login(staff_user)
+    upload(client, community, "r.csv", NO_MOBILE_ROWS.encode())
+    first = ResidentImport.objects.get()
+    client.post(url("import_confirm", community, pk=first.pk))
+    run(first)
+    assert Resident.objects.filter(community=community).count() == 3
+
+    upload(client, community, "r.csv", NO_MOBILE_ROWS.encode())
+    second = ResidentImport.objects.exclude(pk=first.pk).get()
+    assert (second.valid_rows, second.warning_rows, second.error_rows) == (0, 2, 1)
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert "需要确认的行" in page
+    assert "第 2 行" in page and "第 4 行" in page
+    assert "可能是同一个人" in page
+    assert 'name="include_possible_duplicates"' in page
+    response = client.post(url("import_confirm", community, pk=second.pk))
+    assert "没有可以导入的行" in response.content.decode()
+    second.refresh_from_db()
+    assert second.status == ImportStatus.READY
+    assert Resident.objects.filter(community=community).count() == 3
+
+
+def test_possible_duplicates_are_imported_when_staff_confirm_them(
+    login, staff_user, community
+):
+    ResidentFactory(
+        community=community,
+        name="陈小宝",
+        mobile="",
+        building="3号楼",
+        unit="1",
+        room="202",
+    )
+    data = (
+        "姓名,手机,楼栋,单元,房号\n"
+        "陈小宝,,3,1,202\n"  # the registered one (3 = 3号楼)
+        "陈小宝,,3,1,203\n"  # another address: a different child
+        "王二,,6,1,101\n"
+        "王二,,6,1,101\n"  # twice in the file
+    ).encode()
+    client = login(staff_user)
+    upload(client, community, "r.csv", data)
+    resident_import = ResidentImport.objects.get()
+    warned = {
+        row["row"]: row["warnings"][0]["message"]
+        for row in resident_import.rows
+        if row["warnings"]
+    }
+    assert set(warned) == {2, 5}
+    assert "已在本社区登记" in warned[2]
+    assert "第 4 行" in warned[5]
+    client.post(
+        url("import_confirm", community, pk=resident_import.pk),
+        {"include_possible_duplicates": "on"},
+    )
+    run(resident_import)
+    assert resident_import.imported_count == 4
+    assert Resident.objects.filter(community=community, name="陈小宝").count() == 3
+
+
+def test_a_namesake_registered_after_the_check_is_not_imported(
+    login, staff_user, community
+):
+    client = login(staff_user)
+    upload(client, community, "r.csv", NO_MOBILE_ROWS.encode())
+    resident_import = ResidentImport.objects.get()
+    services.resident_import_confirm(resident_import=resident_import)
+    ResidentFactory(
+        community=community,
+        name="郑阿婆",
+        mobile="",
+        building="后埔12号",
+        unit="",
+        room="",
+    )
+    run(resident_import)
+    assert resident_import.imported_count == 2
+    assert [item["row"] for item in resident_import.report] == [4]
+    assert Resident.objects.filter(community=community, name="郑阿婆").count() == 1
+
+
+# -- characters lost by the file's encoding ---------------------------------------------
+
+
+def test_a_question_mark_where_gbk_lost_a_character_needs_confirmation(
+    login, staff_user, community
+):
+    data = ("姓名,手机,楼栋\n?野家,13859001234,3\n林秀英,13859005678,3\n").encode("gbk")
+    client = login(staff_user)
+    upload(client, community, "r.csv", data)
+    resident_import = ResidentImport.objects.get()
+    assert (resident_import.valid_rows, resident_import.warning_rows) == (1, 1)
+    page = client.get(resident_import.get_absolute_url()).content.decode()
+    assert "?野家" in page and "GBK" in page
+    assert 'name="include_unreadable_text"' in page
+    client.post(url("import_confirm", community, pk=resident_import.pk))
+    run(resident_import)
+    assert list(
+        Resident.objects.filter(community=community).values_list("name", flat=True)
+    ) == ["林秀英"]
+    assert "?野家" in " ".join(resident_import.report[0]["problems"])
+
+
+def test_a_replacement_character_in_a_utf8_file_is_flagged():
+    data = "姓名,备注\n林\ufffd英,独居\n".encode()
+    parsed = importing.parse_file(
+        file_name="r.csv", data=data, existing_mobiles=lambda m: set()
+    )
+    assert parsed.rows[0]["warnings"][0]["kind"] == importing.UNREADABLE_TEXT
+
+
+def test_question_marks_in_notes_are_fine():
+    data = "姓名,备注\n林秀英,是否独居?\n".encode()
+    parsed = importing.parse_file(
+        file_name="r.csv", data=data, existing_mobiles=lambda m: set()
+    )
+    assert parsed.rows[0]["warnings"] == []
+
+
+# -- files the import writes ------------------------------------------------------
+
+
+def test_problem_report_cannot_run_formulas(login, staff_user, community):
+    data = (
+        "姓名,手机\n"
+        '"=HYPERLINK(""http://example.invalid"",""点这里"")",12345\n'
+        "+8613800138000,999\n"
+        "@SUM(A1),888\n"
+        "-5,777\n"
+    ).encode()
+    client = login(staff_user)
+    upload(client, community, "r.csv", data)
+    resident_import = ResidentImport.objects.get()
+    response = client.get(url("import_report", community, pk=resident_import.pk))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    names = [row[1] for row in rows[1:]]
+    assert names == [
+        '\'=HYPERLINK("http://example.invalid","点这里")',
+        "'+8613800138000",
+        "'@SUM(A1)",
+        "-5",  # a plain negative number stays a number
+    ]
+    for row in rows[1:]:
+        assert not row[2].startswith(("=", "+", "-", "@"))
+
+
+def test_a_guarded_cell_reads_back_as_what_it_was():
+    data = "姓名,手机\n'=张三,13859001234\n".encode()
+    parsed = importing.parse_file(
+        file_name="r.csv", data=data, existing_mobiles=lambda m: set()
+    )
+    assert parsed.rows[0]["name"] == "=张三"
