@@ -67,10 +67,12 @@ def login_name_for_throttling(request, credentials) -> str:
 
     "138 5900 1234", "+8613859001234" and "13859001234" are one login, so they
     count together; usernames count without regard to case, as they log in.
+    What was typed comes first: after a success axes passes the login's username,
+    and the count to clear is the one kept under the name the person typed.
     """
-    raw = (credentials or {}).get("username")
+    raw = getattr(request, "POST", {}).get("username")
     if raw is None:
-        raw = request.POST.get("username", "")
+        raw = (credentials or {}).get("username") or ""
     raw = str(raw)
     try:
         mobile = normalize_mobile(raw)
