@@ -225,8 +225,9 @@ def resident_login_create(
     clicks make one login.
     """
     resident = _locked_resident(resident)
-    if resident.user_id is not None or resident.login_links.filter(
-        status=CodeStatus.PENDING
+    if (
+        resident.user_id is not None
+        or resident.login_links.filter(status=CodeStatus.PENDING).exists()
     ):
         raise ValidationError(_("This resident already has a login."), code="exists")
     return _give_login(resident, created_by=created_by)
@@ -507,6 +508,29 @@ def login_link_decline(*, link: LoginLink, user: User) -> LoginLink:
 
 
 # -- my contact details --------------------------------------------------------
+
+
+def user_profile_update(
+    *, user: User, mobile: str, email: str, language: str
+) -> MobileChange | None:
+    """Save a person's profile: email and language now, a new number after its code.
+
+    Returns the MobileChange waiting for the code texted to a new number, or None.
+    A new number that cannot be started on (user_mobile_change_start) saves
+    nothing, so the person corrects the form. Removing the number needs no code.
+    """
+    try:
+        mobile = normalize_mobile(mobile)
+    except ValidationError as exc:
+        raise ValidationError({"mobile": exc.messages}) from exc
+    change = None
+    if mobile and mobile != user.mobile:
+        change = user_mobile_change_start(user=user, mobile=mobile)
+    with transaction.atomic():
+        user_contact_update(user=user, email=email, language=language)
+        if not mobile and user.mobile:
+            user_mobile_remove(user=user)
+    return change
 
 
 @transaction.atomic

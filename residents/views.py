@@ -6,7 +6,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -503,19 +502,8 @@ def profile(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        mobile = form.cleaned_data["mobile"]
         try:
-            with transaction.atomic():
-                services.user_contact_update(
-                    user=user,
-                    email=form.cleaned_data["email"],
-                    language=form.cleaned_data["language"],
-                )
-                if not mobile and user.mobile:
-                    services.user_mobile_remove(user=user)
-            change = None
-            if mobile and mobile != user.mobile:
-                change = services.user_mobile_change_start(user=user, mobile=mobile)
+            change = services.user_profile_update(user=user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
