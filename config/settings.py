@@ -1,6 +1,7 @@
 """Settings for Yishihui, read from the environment (see the README table)."""
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "axes",
     "core",
     "residents",
     "notifications",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns its lockout flag into the login page's message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,6 +127,8 @@ else:
 
 AUTH_USER_MODEL = "residents.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "residents.backends.MobileOrUsernameBackend",
 ]
@@ -134,6 +140,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair waits AXES_COOLOFF_MINUTES (no permanent
+# lockout). On the site login and the admin login alike. Off under pytest so tests
+# that call client.login() (no request) keep working; the axes tests turn it on.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=not TESTING)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The wait runs from the last wrong password before the lockout, as the message says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "residents.backends.login_name_for_throttling"
+AXES_CLIENT_IP_CALLABLE = "residents.backends.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "residents.views.login_paused"
+# Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_VERBOSE = False
+
+# One-time codes staff hand over work once, until this many hours after they are made.
+ONE_TIME_CODE_HOURS = env.int("ONE_TIME_CODE_HOURS", default=72)
+# Codes sent by text message to prove a person holds a phone (a new mobile number,
+# a new community for a login): valid this long, and this many wrong tries.
+SMS_CODE_MINUTES = env.int("SMS_CODE_MINUTES", default=15)
+SMS_CODE_MAX_ATTEMPTS = env.int("SMS_CODE_MAX_ATTEMPTS", default=5)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -6,3 +6,10 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from residents.texting import register_text_sender
+
+        from .sms import send_code_text
+
+        register_text_sender(send_code_text)

@@ -24,6 +24,8 @@ import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from residents.texting import TextNotSent
+
 logger = logging.getLogger("notifications.sms")
 
 
@@ -191,3 +193,25 @@ def get_backend() -> BaseSmsBackend:
 def template_code_for(kind: str) -> str:
     templates = settings.SMS_TEMPLATES
     return templates.get(kind) or templates.get("default", "")
+
+
+def send_code_text(*, mobile: str, kind: str, text: str, params: dict, reference: str):
+    """Send a code for residents (registered in residents.texting) right away.
+
+    Residents' codes skip the inbox, digests and quiet hours: the person waits for it.
+    """
+    message = SmsMessage(
+        mobile=mobile,
+        text=text,
+        template_code=template_code_for(kind),
+        params=params,
+        reference=reference,
+    )
+    try:
+        return get_backend().send(message)
+    except SmsError as exc:
+        logger.warning("code text %s not sent: %s", reference, exc)
+        raise TextNotSent(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - the person hears "not sent", not a 500
+        logger.exception("code text %s: unexpected error", reference)
+        raise TextNotSent(f"{exc.__class__.__name__}: {exc}") from exc

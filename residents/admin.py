@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Community,
     District,
+    LoginLink,
     Membership,
+    MobileChange,
     Organization,
     Resident,
     ResidentImport,
@@ -50,7 +52,15 @@ class UserAdmin(SuperuserOnly, BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (
             _("Yishihui"),
-            {"fields": ["display_name", "mobile", "language", "must_change_password"]},
+            {
+                "fields": [
+                    "display_name",
+                    "mobile",
+                    "language",
+                    "must_change_password",
+                    "one_time_code_expires_at",
+                ]
+            },
         ),
     ]
     add_fieldsets = [
@@ -142,3 +152,47 @@ class ResidentImportAdmin(SuperuserOnly, admin.ModelAdmin):
 
     def has_add_permission(self, request, *args):
         return False  # imports start from the upload page, which checks the file
+
+
+@admin.register(LoginLink)
+class LoginLinkAdmin(SuperuserOnly, admin.ModelAdmin):
+    list_display = ["resident", "user", "status", "created_at", "expires_at"]
+    list_filter = ["status"]
+    search_fields = ["user__username", "mobile"]
+    readonly_fields = [
+        "resident",
+        "user",
+        "created_by",
+        "mobile",
+        "expires_at",
+        "attempts",
+        "status",
+        "created_at",
+        "decided_at",
+    ]
+    exclude = ["code_hash"]
+    list_select_related = ["resident", "user"]
+
+    def has_add_permission(self, request, *args):
+        return False  # staff offer a record from the resident's page
+
+
+@admin.register(MobileChange)
+class MobileChangeAdmin(SuperuserOnly, admin.ModelAdmin):
+    list_display = ["user", "status", "created_at", "expires_at"]
+    list_filter = ["status"]
+    search_fields = ["user__username", "mobile"]
+    readonly_fields = [
+        "user",
+        "mobile",
+        "expires_at",
+        "attempts",
+        "status",
+        "created_at",
+        "decided_at",
+    ]
+    exclude = ["code_hash"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request, *args):
+        return False  # people change their number on their profile

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from .backends import one_time_code_expired
 from .importing import FIELDS, MAX_FILE_BYTES
 from .mobile import normalize_mobile
 from .models import Organization, Resident
@@ -27,7 +28,22 @@ class LoginForm(AuthenticationForm):
             "Both are case-sensitive; ask your community staff if you forgot your password."
         ),
         "inactive": _("This account is inactive."),
+        "code_expired": _(
+            "This one-time code has expired. Ask your community staff for a new one."
+        ),
     }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login" and one_time_code_expired(
+                self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            ):
+                raise forms.ValidationError(
+                    self.error_messages["code_expired"], code="code_expired"
+                ) from error
+            raise
 
 
 class _MobileField(forms.CharField):
@@ -76,7 +92,12 @@ class ResidentForm(forms.ModelForm):
 
 
 class ContactForm(forms.Form):
-    mobile = _MobileField(help_text=_("You can log in with it."))
+    mobile = _MobileField(
+        help_text=_(
+            "You can log in with it. A new number is saved once you enter the code "
+            "we text to it."
+        )
+    )
     email = forms.EmailField(
         label=_("Email"),
         required=False,
@@ -86,6 +107,20 @@ class ContactForm(forms.Form):
         label=_("Language"),
         choices=settings.LANGUAGES,
         widget=forms.RadioSelect,
+    )
+
+
+class TextedCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+            }
+        ),
     )
 
 

@@ -62,3 +62,23 @@ def is_community_member(user, community):
 
 is_staff_or_social_worker = is_community_staff | is_social_worker
 can_see_community = is_community_member | is_district_officer
+
+
+def login_is_community_only(login, community) -> bool:
+    """True when `login` is only ever a resident of `community`.
+
+    That is: not an admin, every role it holds is a resident's role in
+    `community`, and every resident record it opens is in `community`. Staff may
+    give a one-time code for a login (create it, reset its password, move it to a
+    new number) only then; anything else would let them into something outside
+    their community: another community's record and inbox, or a colleague's role.
+    """
+    if login is None or community is None:
+        return False
+    if login.is_superuser or login.is_staff:
+        return False
+    if login.memberships.exclude(
+        community_id=community.pk, role=Role.RESIDENT
+    ).exists():
+        return False
+    return not login.resident_records.exclude(community_id=community.pk).exists()

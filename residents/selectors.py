@@ -1,11 +1,15 @@
 """Read queries for community, resident and organisation pages."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from .models import (
+    CodeStatus,
     Community,
+    LoginLink,
     Membership,
+    MobileChange,
     Organization,
     OrganizationKind,
     Resident,
@@ -153,3 +157,55 @@ def memberships_for_user(*, user) -> QuerySet:
 
 def resident_records_for_user(*, user) -> QuerySet:
     return Resident.objects.filter(user=user).select_related("community")
+
+
+# What staff see of a resident's login. A login given but never used and a login
+# waiting for its owner's confirmation look the same, so staff cannot tell whether
+# the number has a login in another community.
+LOGIN_NONE = "none"
+LOGIN_WAITING = "waiting"
+LOGIN_ACTIVE = "active"
+
+
+def with_pending_login_link(residents: QuerySet) -> QuerySet:
+    """Annotate has_pending_login_link, which resident_login_state reads."""
+    return residents.annotate(
+        has_pending_login_link=Exists(
+            LoginLink.objects.filter(resident=OuterRef("pk"), status=CodeStatus.PENDING)
+        )
+    )
+
+
+def resident_login_state(*, resident: Resident) -> str:
+    """LOGIN_NONE, LOGIN_WAITING (not yet used or confirmed) or LOGIN_ACTIVE."""
+    if resident.user_id is not None:
+        return LOGIN_WAITING if resident.user.last_login is None else LOGIN_ACTIVE
+    pending = getattr(resident, "has_pending_login_link", None)
+    if pending is None:
+        pending = LoginLink.objects.filter(
+            resident=resident, status=CodeStatus.PENDING
+        ).exists()
+    return LOGIN_WAITING if pending else LOGIN_NONE
+
+
+def login_links_waiting_for(*, user) -> list[LoginLink]:
+    """Resident records offered to `user`'s login that still wait for the code."""
+    if not user.mobile:
+        return []
+    return list(
+        LoginLink.objects.open()
+        .filter(user=user, mobile=user.mobile)
+        .select_related("resident__community")
+        .order_by("created_at", "pk")
+    )
+
+
+def mobile_change_waiting(*, user) -> MobileChange | None:
+    """The person's newest request for a new number, while its code still works."""
+    return (
+        MobileChange.objects.filter(
+            user=user, status=CodeStatus.PENDING, expires_at__gt=timezone.now()
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )

@@ -2,25 +2,36 @@
 
 import logging
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.display import format_when
 
 from . import importing
 from .mobile import normalize_mobile
 from .models import (
+    CodeStatus,
     Community,
     ImportStatus,
+    LoginLink,
     Membership,
+    MobileChange,
     Organization,
     Resident,
     ResidentImport,
     Role,
 )
-from .predicates import forget_roles
+from .predicates import forget_roles, login_is_community_only
+from .texting import TextNotSent, send_text
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -43,6 +54,10 @@ ORGANIZATION_FIELDS = ["kind", "name", "description", "contact_name", "contact_m
 # No 0/O, 1/I/L: the code is read aloud and typed by hand.
 ONE_TIME_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 ONE_TIME_CODE_LENGTH = 8
+# Codes sent by text message: digits, typed on a phone.
+TEXTED_CODE_LENGTH = 6
+# At most this many codes go to one number (and to one person) per hour.
+TEXTED_CODES_PER_HOUR = 5
 IMPORT_BATCH_SIZE = 1000
 
 
@@ -114,9 +129,11 @@ def resident_create(*, community: Community, **fields) -> Resident:
 def resident_update(*, resident: Resident, **fields) -> Resident:
     """Change a resident's details; the mobile number stays unique in the community.
 
-    When the resident logs in with the old number and the login is a resident's
-    only, the login follows the new number (the person told staff their number
-    changed). Logins of staff, social workers and officers are left alone.
+    When the resident logs in with the old number and the login belongs to this
+    community's resident alone (login_is_community_only), the login follows the
+    new number (the person told staff their number changed). Other logins are
+    left alone. A login offered to the old number's owner (a pending link) is
+    withdrawn: it was meant for that number.
     """
     unknown = set(fields) - set(RESIDENT_FIELDS)
     if unknown:
@@ -129,22 +146,20 @@ def resident_update(*, resident: Resident, **fields) -> Resident:
     if "birth_date" in fields:
         update_fields.add("birth_year")  # follows the date
     _save_resident(resident, update_fields=sorted(update_fields))
-    if resident.user_id and resident.mobile and resident.mobile != old_mobile:
-        _login_follows_mobile(resident, old_mobile)
+    if resident.mobile != old_mobile:
+        LoginLink.objects.filter(resident=resident, status=CodeStatus.PENDING).update(
+            status=CodeStatus.REPLACED, decided_at=timezone.now()
+        )
+        if resident.user_id and resident.mobile:
+            _login_follows_mobile(resident, old_mobile)
     return resident
-
-
-def _resident_only_login(user) -> bool:
-    return not (
-        user.is_superuser
-        or user.is_staff
-        or user.memberships.exclude(role=Role.RESIDENT).exists()
-    )
 
 
 def _login_follows_mobile(resident: Resident, old_mobile: str) -> None:
     user = User.objects.select_for_update().get(pk=resident.user_id)
-    if user.mobile != old_mobile or not _resident_only_login(user):
+    if user.mobile != old_mobile or not login_is_community_only(
+        user, resident.community
+    ):
         return
     if User.objects.filter(mobile=resident.mobile).exclude(pk=user.pk).exists():
         return  # the new number is someone else's login: keep the old one
@@ -152,10 +167,34 @@ def _login_follows_mobile(resident: Resident, old_mobile: str) -> None:
     user.save(update_fields=["mobile"])
 
 
+# -- logins and one-time codes -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OneTimeCode:
+    """What staff read out to the person: the name to log in with, and the code."""
+
+    login_name: str
+    code: str
+    expires_at: datetime
+
+
 def _one_time_code() -> str:
     return "".join(
         secrets.choice(ONE_TIME_CODE_ALPHABET) for _ in range(ONE_TIME_CODE_LENGTH)
     )
+
+
+def _one_time_code_expiry() -> datetime:
+    return timezone.now() + timedelta(hours=settings.ONE_TIME_CODE_HOURS)
+
+
+def _texted_code() -> str:
+    return f"{secrets.randbelow(10**TEXTED_CODE_LENGTH):0{TEXTED_CODE_LENGTH}d}"
+
+
+def _texted_code_hash(mobile: str, code: str) -> str:
+    return salted_hmac("residents.texted-code", f"{mobile}:{code}").hexdigest()
 
 
 def _username_for(resident: Resident) -> str:
@@ -168,84 +207,201 @@ def _username_for(resident: Resident) -> str:
     return username
 
 
-@transaction.atomic
-def resident_login_create(*, resident: Resident) -> tuple[User, str | None]:
-    """Give a resident without a login a login and a one-time code.
+def _not_community_only_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "This login is also used outside this community's residents (in another "
+            "community, or as staff, social worker or district officer); its owner "
+            "must reset the password by email."
+        ),
+        code="not_a_resident_login",
+    )
 
-    The person logs in with their mobile number (or the username shown) and the
-    code, and must then choose a password. When a login with that mobile number
-    already exists (the person lives in another community too), it is linked and
-    no code is made: the person keeps their own password. Locks the resident row
-    so two clicks make one login.
-    """
-    resident = (
-        Resident.objects.select_for_update()
-        .select_related("community")
+
+def _locked_resident(resident: Resident) -> Resident:
+    return (
+        Resident.objects.select_for_update(of=("self",))
+        .select_related("community", "user")
         .get(pk=resident.pk)
     )
-    if resident.user_id is not None:
+
+
+@transaction.atomic
+def resident_login_create(
+    *, resident: Resident, created_by: User | None = None
+) -> OneTimeCode:
+    """Give a resident without a login a way to log in; return what staff read out.
+
+    When no login has the resident's mobile number, a new login is made whose
+    password is a one-time code (it works once, for ONE_TIME_CODE_HOURS). When
+    one does, that login stays out of reach: its owner is texted a code with
+    which, logged in with their own password, they can add this record to their
+    login (login_link_accept). Staff see a code page either way, so they learn
+    nothing about logins outside their community. Locks the resident row so two
+    clicks make one login.
+    """
+    resident = _locked_resident(resident)
+    if (
+        resident.user_id is not None
+        or resident.login_links.filter(status=CodeStatus.PENDING).exists()
+    ):
         raise ValidationError(_("This resident already has a login."), code="exists")
+    return _give_login(resident, created_by=created_by)
+
+
+def _give_login(resident: Resident, *, created_by: User | None) -> OneTimeCode:
     existing = (
         User.objects.filter(mobile=resident.mobile).first() if resident.mobile else None
     )
-    code = None
-    if existing is not None:
-        if Resident.objects.filter(
-            community_id=resident.community_id, user=existing
-        ).exists():
-            raise ValidationError(
-                _(
-                    "The login with mobile number %(mobile)s already belongs to "
-                    "another resident of this community."
-                )
-                % {"mobile": resident.mobile},
-                code="login_taken",
-            )
-        user = existing
-    else:
+    if existing is None:
         code = _one_time_code()
+        expires_at = _one_time_code_expiry()
         user = User(
             username=_username_for(resident),
             mobile=resident.mobile or None,
             display_name=resident.name,
             must_change_password=True,
+            one_time_code_expires_at=expires_at,
         )
         user.set_password(code)
         user.save()
-    resident.user = user
-    resident.save(update_fields=["user", "updated_at"])
-    Membership.objects.get_or_create(
-        user=user, community_id=resident.community_id, role=Role.RESIDENT
+        resident.user = user
+        resident.save(update_fields=["user", "updated_at"])
+        Membership.objects.get_or_create(
+            user=user, community_id=resident.community_id, role=Role.RESIDENT
+        )
+        forget_roles(user)
+        return OneTimeCode(
+            login_name=user.mobile or user.username, code=code, expires_at=expires_at
+        )
+    if Resident.objects.filter(
+        community_id=resident.community_id, user=existing
+    ).exists():
+        raise ValidationError(
+            _(
+                "The login with mobile number %(mobile)s already belongs to "
+                "another resident of this community."
+            )
+            % {"mobile": resident.mobile},
+            code="login_taken",
+        )
+    link = _login_link_offer(resident=resident, user=existing, created_by=created_by)
+    # The same page as for a new login; this code opens nothing (the page says
+    # that a person who already has a login gets a text message instead).
+    return OneTimeCode(
+        login_name=resident.mobile, code=_one_time_code(), expires_at=link.expires_at
     )
-    forget_roles(user)
-    return user, code
+
+
+def _login_link_offer(
+    *, resident: Resident, user: User, created_by: User | None
+) -> LoginLink:
+    now = timezone.now()
+    LoginLink.objects.filter(resident=resident, status=CodeStatus.PENDING).update(
+        status=CodeStatus.REPLACED, decided_at=now
+    )
+    code = _texted_code()
+    link = LoginLink.objects.create(
+        resident=resident,
+        user=user,
+        created_by=created_by,
+        mobile=resident.mobile,
+        code_hash=_texted_code_hash(resident.mobile, code),
+        expires_at=_one_time_code_expiry(),
+    )
+    if _texts_sent_lately(resident.mobile, now=now) <= TEXTED_CODES_PER_HOUR:
+        with translation.override(user.language):
+            text = _(
+                "%(community)s registered you as a resident. To add it to your "
+                "login, log in with your own password and enter the code %(code)s "
+                "by %(time)s. If this is not you, do nothing."
+            ) % {
+                "community": resident.community.name,
+                "code": code,
+                "time": format_when(link.expires_at),
+            }
+        transaction.on_commit(
+            lambda: _send_code_quietly(
+                mobile=link.mobile,
+                kind="login_link",
+                text=text,
+                code=code,
+                reference=f"link{link.pk}",
+            )
+        )
+    return link
+
+
+def _texts_sent_lately(mobile: str, *, now: datetime) -> int:
+    since = now - timedelta(hours=1)
+    return (
+        LoginLink.objects.filter(mobile=mobile, created_at__gte=since).count()
+        + MobileChange.objects.filter(mobile=mobile, created_at__gte=since).count()
+    )
+
+
+def _send_code_quietly(*, mobile, kind, text, code, reference) -> None:
+    """Send a code staff asked for; a failure is logged (staff see the same page)."""
+    try:
+        send_text(
+            mobile=mobile,
+            kind=kind,
+            text=text,
+            params={"code": code},
+            reference=reference,
+        )
+    except TextNotSent:
+        logger.warning("text %s could not be sent", reference)
 
 
 @transaction.atomic
-def resident_password_reset(*, resident: Resident) -> str:
-    """Replace a resident's password with a one-time code and return the code.
+def resident_password_reset(
+    *, resident: Resident, created_by: User | None = None
+) -> OneTimeCode:
+    """Replace a resident's password with a one-time code; return what staff read out.
 
-    Only for logins that belong to residents alone: staff, social workers and
-    district officers reset their passwords by email, so a staff member cannot
-    take over a colleague's account.
+    Only for a login that is this community's resident's alone
+    (login_is_community_only): a login also used in another community, or by
+    staff, social workers and district officers, is reset by its owner by email,
+    so staff can reach nobody outside their community. For a resident whose
+    number's login is still waiting for its owner, the owner is texted a new code.
     """
-    resident = Resident.objects.select_related("user").get(pk=resident.pk)
+    resident = _locked_resident(resident)
     user = resident.user
     if user is None:
+        if resident.login_links.filter(status=CodeStatus.PENDING).exists():
+            return _give_login(resident, created_by=created_by)
         raise ValidationError(_("This resident has no login yet."), code="no_login")
-    if not _resident_only_login(user):
-        raise ValidationError(
-            _(
-                "This login also works as staff, social worker or district officer; "
-                "its owner must reset the password by email."
-            ),
-            code="not_a_resident_login",
-        )
+    if not login_is_community_only(user, resident.community):
+        raise _not_community_only_error()
     code = _one_time_code()
     user.set_password(code)
     user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
-    return code
+    user.one_time_code_expires_at = _one_time_code_expiry()
+    user.save(
+        update_fields=["password", "must_change_password", "one_time_code_expires_at"]
+    )
+    return OneTimeCode(
+        login_name=user.mobile or user.username,
+        code=code,
+        expires_at=user.one_time_code_expires_at,
+    )
+
+
+def user_one_time_code_use(*, user: User) -> bool:
+    """Use up the one-time code `user` is logging in with; False if already used.
+
+    One conditional UPDATE, so of two logins racing with the same code one gets
+    in. The person then chooses a password (must_change_password stays set).
+    """
+    used_password = user.password
+    user.set_unusable_password()
+    user.one_time_code_expires_at = None
+    return bool(
+        User.objects.filter(pk=user.pk, password=used_password).update(
+            password=user.password, one_time_code_expires_at=None
+        )
+    )
 
 
 @transaction.atomic
@@ -253,29 +409,277 @@ def user_password_set(*, user: User, password: str) -> User:
     """Store the password the person chose (after a one-time code or a reset)."""
     user.set_password(password)
     user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
+    user.one_time_code_expires_at = None
+    user.save(
+        update_fields=["password", "must_change_password", "one_time_code_expires_at"]
+    )
     return user
 
 
-@transaction.atomic
-def user_contact_update(*, user: User, mobile: str, email: str, language: str) -> User:
-    """A person changes their own contact details and language.
+def _try_texted_code(record, code: str) -> ValidationError | None:
+    """Check `code` against a locked LoginLink or MobileChange; count a wrong try.
 
-    The mobile number is also written to the person's resident records, so staff
-    reach them on the new number; it must be free in each of those communities.
+    Returns the error to show, or None when the code is right.
     """
-    user = User.objects.select_for_update().get(pk=user.pk)
+    if not record.is_pending:
+        return ValidationError(
+            {"code": _("This code is no longer valid. Ask for a new one.")},
+            code="closed",
+        )
+    if record.is_expired():
+        return ValidationError(
+            {"code": _("This code has expired. Ask for a new one.")}, code="expired"
+        )
+    digits = "".join(ch for ch in str(code) if ch.isdigit())
+    if constant_time_compare(
+        _texted_code_hash(record.mobile, digits), record.code_hash
+    ):
+        return None
+    record.attempts += 1
+    fields = ["attempts"]
+    left = settings.SMS_CODE_MAX_ATTEMPTS - record.attempts
+    if left <= 0:
+        record.status = CodeStatus.FAILED
+        record.decided_at = timezone.now()
+        fields += ["status", "decided_at"]
+    record.save(update_fields=fields)
+    if left <= 0:
+        return ValidationError(
+            {"code": _("Too many wrong codes. Ask for a new one.")}, code="failed"
+        )
+    return ValidationError(
+        {
+            "code": ngettext(
+                "That is not the code. %(left)d try left.",
+                "That is not the code. %(left)d tries left.",
+                left,
+            )
+            % {"left": left}
+        },
+        code="wrong",
+    )
+
+
+def login_link_accept(*, link: LoginLink, user: User, code: str) -> Resident:
+    """The login's owner adds a resident record to their login with the texted code.
+
+    Needs both: being logged in as the login the record was offered to, and the
+    code sent to its mobile number (so a login that merely holds someone's number
+    cannot take their record). Locks the link row; a wrong code counts a try,
+    and after SMS_CODE_MAX_ATTEMPTS the offer is void.
+    """
+    with transaction.atomic():
+        link = (
+            LoginLink.objects.select_for_update(of=("self",))
+            .select_related("resident__community")
+            .get(pk=link.pk, user=user)
+        )
+        error = _try_texted_code(link, code)
+        if error is None:
+            return _link_resident(link, user)
+    raise error
+
+
+def _link_resident(link: LoginLink, user: User) -> Resident:
+    resident = _locked_resident(link.resident)
+    if (
+        resident.user_id is not None
+        or resident.mobile != link.mobile
+        or user.mobile != link.mobile
+    ):
+        raise ValidationError(
+            _("This record changed since the code was sent. Ask the staff again."),
+            code="changed",
+        )
+    if Resident.objects.filter(community_id=resident.community_id, user=user).exists():
+        raise ValidationError(
+            _(
+                "Your login already belongs to a resident of %(community)s. Ask its "
+                "staff to put the two records together."
+            )
+            % {"community": resident.community.name},
+            code="login_taken",
+        )
+    resident.user = user
+    resident.save(update_fields=["user", "updated_at"])
+    Membership.objects.get_or_create(
+        user=user, community_id=resident.community_id, role=Role.RESIDENT
+    )
+    forget_roles(user)
+    link.status = CodeStatus.CONFIRMED
+    link.decided_at = timezone.now()
+    link.save(update_fields=["status", "decided_at"])
+    return resident
+
+
+@transaction.atomic
+def login_link_decline(*, link: LoginLink, user: User) -> LoginLink:
+    """The login's owner says the offered record is not theirs: it stays unlinked."""
+    link = LoginLink.objects.select_for_update().get(pk=link.pk, user=user)
+    if link.is_pending:
+        link.status = CodeStatus.DECLINED
+        link.decided_at = timezone.now()
+        link.save(update_fields=["status", "decided_at"])
+    return link
+
+
+# -- my contact details --------------------------------------------------------
+
+
+def user_profile_update(
+    *, user: User, mobile: str, email: str, language: str
+) -> MobileChange | None:
+    """Save a person's profile: email and language now, a new number after its code.
+
+    Returns the MobileChange waiting for the code texted to a new number, or None.
+    A new number that cannot be started on (user_mobile_change_start) saves
+    nothing, so the person corrects the form. Removing the number needs no code.
+    """
     try:
         mobile = normalize_mobile(mobile)
     except ValidationError as exc:
         raise ValidationError({"mobile": exc.messages}) from exc
+    change = None
+    if mobile and mobile != user.mobile:
+        change = user_mobile_change_start(user=user, mobile=mobile)
+    with transaction.atomic():
+        user_contact_update(user=user, email=email, language=language)
+        if not mobile and user.mobile:
+            user_mobile_remove(user=user)
+    return change
+
+
+@transaction.atomic
+def user_contact_update(*, user: User, email: str, language: str) -> User:
+    """A person changes their email address and language (the mobile number has
+    its own steps: user_mobile_change_start and _confirm)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.email = email.strip()
+    user.language = language
+    user.full_clean(exclude=["password", "username"], validate_unique=False)
+    user.save(update_fields=["email", "language"])
+    return user
+
+
+def user_mobile_change_start(*, user: User, mobile: str) -> MobileChange:
+    """Text a code to a new mobile number; the number is the person's once entered.
+
+    Whether the number is someone else's is said only after the code, to the
+    person holding the phone. Raises ValidationError (on "mobile") for a number
+    that is not valid or already the person's, after too many codes in the last
+    hour, or when the text message cannot be sent.
+    """
+    try:
+        mobile = normalize_mobile(mobile)
+    except ValidationError as exc:
+        raise ValidationError({"mobile": exc.messages}) from exc
+    if not mobile:
+        raise ValidationError({"mobile": _("Enter the new mobile number.")})
+    if mobile == user.mobile:
+        raise ValidationError(
+            {"mobile": _("This is already your mobile number.")}, code="same"
+        )
+    now = timezone.now()
+    if (
+        MobileChange.objects.filter(
+            user=user, created_at__gte=now - timedelta(hours=1)
+        ).count()
+        >= TEXTED_CODES_PER_HOUR
+        or _texts_sent_lately(mobile, now=now) >= TEXTED_CODES_PER_HOUR
+    ):
+        raise ValidationError(
+            {
+                "mobile": _(
+                    "Too many codes were sent in the last hour. Try again later."
+                )
+            },
+            code="too_many",
+        )
+    code = _texted_code()
+    with transaction.atomic():
+        MobileChange.objects.filter(user=user, status=CodeStatus.PENDING).update(
+            status=CodeStatus.REPLACED, decided_at=now
+        )
+        change = MobileChange.objects.create(
+            user=user,
+            mobile=mobile,
+            code_hash=_texted_code_hash(mobile, code),
+            expires_at=now + timedelta(minutes=settings.SMS_CODE_MINUTES),
+        )
+    with translation.override(user.language):
+        text = ngettext(
+            "Your code to change the mobile number of your login is %(code)s. It "
+            "works for %(minutes)d minute. If you did not ask for it, ignore this.",
+            "Your code to change the mobile number of your login is %(code)s. It "
+            "works for %(minutes)d minutes. If you did not ask for it, ignore this.",
+            settings.SMS_CODE_MINUTES,
+        ) % {"code": code, "minutes": settings.SMS_CODE_MINUTES}
+    try:
+        send_text(
+            mobile=mobile,
+            kind="mobile_code",
+            text=text,
+            params={"code": code},
+            reference=f"mobile{change.pk}",
+        )
+    except TextNotSent as exc:
+        MobileChange.objects.filter(pk=change.pk).update(
+            status=CodeStatus.REPLACED, decided_at=timezone.now()
+        )
+        raise ValidationError(
+            {
+                "mobile": _(
+                    "The text message could not be sent. Check the number, or try "
+                    "again in a moment."
+                )
+            },
+            code="not_sent",
+        ) from exc
+    return change
+
+
+def user_mobile_change_confirm(*, change: MobileChange, user: User, code: str) -> User:
+    """With the right code, the new number becomes the person's (and their records').
+
+    Then, and only then, it is checked that no other login uses the number and no
+    neighbour in the person's communities has it; then the change is void and the
+    person is told why. Locks the change row and the login row.
+    """
+    with transaction.atomic():
+        change = MobileChange.objects.select_for_update().get(pk=change.pk, user=user)
+        error = _try_texted_code(change, code)
+        if error is None:
+            change.status = CodeStatus.CONFIRMED
+            change.decided_at = timezone.now()
+            change.save(update_fields=["status", "decided_at"])
+    if error is not None:
+        raise error
+    try:
+        return _user_mobile_set(user=user, mobile=change.mobile)
+    except ValidationError as exc:
+        MobileChange.objects.filter(pk=change.pk).update(status=CodeStatus.REPLACED)
+        raise ValidationError({"code": exc.messages}) from exc
+
+
+@transaction.atomic
+def user_mobile_remove(*, user: User) -> User:
+    """The person no longer logs in with a mobile number (the username still works)."""
+    return _user_mobile_set(user=user, mobile="")
+
+
+@transaction.atomic
+def _user_mobile_set(*, user: User, mobile: str) -> User:
+    """Write the login's number to the login and its resident records.
+
+    It must be free in each of those communities, and no other login may use it.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
     if mobile and User.objects.filter(mobile=mobile).exclude(pk=user.pk).exists():
         raise ValidationError(
             {"mobile": _("Another login already uses this mobile number.")},
             code="duplicate_mobile",
         )
-    records = list(Resident.objects.filter(user=user))
-    for record in records:
+    for record in Resident.objects.filter(user=user):
         if (
             mobile
             and Resident.objects.filter(community_id=record.community_id, mobile=mobile)
@@ -284,12 +688,9 @@ def user_contact_update(*, user: User, mobile: str, email: str, language: str) -
         ):
             raise _mobile_taken_error(mobile)
     user.mobile = mobile or None
-    user.email = email.strip()
-    user.language = language
-    user.full_clean(exclude=["password", "username"], validate_unique=False)
     try:
         with transaction.atomic():
-            user.save(update_fields=["mobile", "email", "language"])
+            user.save(update_fields=["mobile"])
             Resident.objects.filter(user=user).update(
                 mobile=mobile, updated_at=timezone.now()
             )

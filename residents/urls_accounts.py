@@ -14,6 +14,18 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("profile/mobile/", views.mobile_change_confirm, name="mobile_change_confirm"),
+    path(
+        "profile/mobile/resend/",
+        views.mobile_change_resend,
+        name="mobile_change_resend",
+    ),
+    path("records/<int:pk>/", views.login_link_confirm, name="login_link_confirm"),
+    path(
+        "records/<int:pk>/decline/",
+        views.login_link_decline,
+        name="login_link_decline",
+    ),
     path("password/", views.password_set, name="password_set"),
     # Reset by email, for people who gave an email address.
     path(

@@ -4,16 +4,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.display import format_when
 from core.forms import apply_service_errors
 from core.home import home_sections
 
@@ -26,12 +29,16 @@ from .forms import (
     ImportColumnsForm,
     ImportConfirmForm,
     ImportUploadForm,
+    LoginForm,
     MemberSearchForm,
     OrganizationForm,
     ResidentForm,
+    TextedCodeForm,
 )
 from .importing import field_label, report_csv, template_csv
+from .mobile import mask_mobile
 from .models import Organization, OrganizationKind, Resident, ResidentImport
+from .predicates import login_is_community_only
 from .selectors import communities_for_user, community_summary, organizations_by_kind
 
 PAGE_SIZE = getattr(settings, "PAGE_SIZE", 25)
@@ -46,11 +53,19 @@ def _get_or_404(queryset, **lookup):
 
 @login_required
 def home(request):
-    """Send a user with one community straight to it; otherwise list them."""
+    """Send a user with one community straight to it; otherwise list them.
+
+    Records waiting for the person's confirmation are shown first, so they stay here.
+    """
     communities = list(communities_for_user(request.user))
-    if len(communities) == 1:
+    links = selectors.login_links_waiting_for(user=request.user)
+    if len(communities) == 1 and not links:
         return redirect(communities[0])
-    return render(request, "residents/home.html", {"communities": communities})
+    return render(
+        request,
+        "residents/home.html",
+        {"communities": communities, "login_links": links},
+    )
 
 
 @community_view("residents.view_community")
@@ -108,27 +123,33 @@ def resident_list(request, community):
 @community_view("residents.view_residents")
 def resident_detail(request, community, pk):
     resident = _get_or_404(
-        Resident.objects.filter(community=community)
+        selectors.with_pending_login_link(Resident.objects.filter(community=community))
         .select_related("user")
         .prefetch_related("organizations"),
         pk=pk,
     )
     can_see_contacts = request.user.has_perm("residents.see_contact_details", community)
+    can_manage = request.user.has_perm("residents.manage_residents", community)
+    login_state = selectors.resident_login_state(resident=resident)
     return render(
         request,
         "residents/resident_detail.html",
         {
             "community": community,
             "resident": resident,
+            "login_state": login_state,
+            "can_give_code": can_manage
+            and (
+                login_state != selectors.LOGIN_ACTIVE
+                or login_is_community_only(resident.user, community)
+            ),
             "household": (
                 selectors.household_members(resident=resident)
                 if can_see_contacts
                 else []
             ),
             "can_see_contacts": can_see_contacts,
-            "can_manage": request.user.has_perm(
-                "residents.manage_residents", community
-            ),
+            "can_manage": can_manage,
         },
     )
 
@@ -168,11 +189,16 @@ def resident_edit(request, community, pk):
     return _resident_form_page(request, community, resident)
 
 
-def _code_page(request, community, resident, user, code):
+def _code_page(request, community, resident, one_time_code):
     response = render(
         request,
         "residents/one_time_code.html",
-        {"community": community, "resident": resident, "login": user, "code": code},
+        {
+            "community": community,
+            "resident": resident,
+            "one_time_code": one_time_code,
+            "valid_until": format_when(one_time_code.expires_at),
+        },
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -184,36 +210,28 @@ def _code_page(request, community, resident, user, code):
 def resident_login_create(request, community, pk):
     resident = get_object_or_404(Resident, community=community, pk=pk)
     try:
-        user, code = services.resident_login_create(resident=resident)
+        one_time_code = services.resident_login_create(
+            resident=resident, created_by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(resident)
-    if code is None:
-        messages.success(
-            request,
-            _(
-                "%(name)s already had a login with this mobile number; it now also "
-                "opens this community. The password is unchanged."
-            )
-            % {"name": resident.name},
-        )
-        return redirect(resident)
-    return _code_page(request, community, resident, user, code)
+    return _code_page(request, community, resident, one_time_code)
 
 
 @never_cache
 @require_POST
 @community_view("residents.manage_residents")
 def resident_password_reset(request, community, pk):
-    resident = get_object_or_404(
-        Resident.objects.select_related("user"), community=community, pk=pk
-    )
+    resident = get_object_or_404(Resident, community=community, pk=pk)
     try:
-        code = services.resident_password_reset(resident=resident)
+        one_time_code = services.resident_password_reset(
+            resident=resident, created_by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(resident)
-    return _code_page(request, community, resident, resident.user, code)
+    return _code_page(request, community, resident, one_time_code)
 
 
 # -- organisations -----------------------------------------------------------
@@ -543,14 +561,25 @@ def profile(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_contact_update(user=user, **form.cleaned_data)
+            change = services.user_profile_update(user=user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             language = form.cleaned_data["language"]
             translation.activate(language)
-            messages.success(request, _("Your details were saved."))
-            response = redirect("profile")
+            if change is not None:
+                messages.info(
+                    request,
+                    _(
+                        "We sent a code to %(mobile)s. Enter it below to start using "
+                        "the new number."
+                    )
+                    % {"mobile": mask_mobile(change.mobile)},
+                )
+                response = redirect("mobile_change_confirm")
+            else:
+                messages.success(request, _("Your details were saved."))
+                response = redirect("profile")
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 language,
@@ -565,8 +594,138 @@ def profile(request):
             "form": form,
             "memberships": selectors.memberships_for_user(user=user),
             "resident_records": selectors.resident_records_for_user(user=user),
+            "login_links": selectors.login_links_waiting_for(user=user),
+            "mobile_change": selectors.mobile_change_waiting(user=user),
         },
     )
+
+
+@never_cache
+@login_required
+def mobile_change_confirm(request):
+    """Enter the code texted to the new number; then the number is the person's."""
+    change = selectors.mobile_change_waiting(user=request.user)
+    if change is None:
+        messages.info(
+            request, _("No new mobile number is waiting for a code. Enter it again.")
+        )
+        return redirect("profile")
+    form = TextedCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_mobile_change_confirm(
+                change=change, user=request.user, code=form.cleaned_data["code"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("You now log in with %(mobile)s.") % {"mobile": change.mobile},
+            )
+            return redirect("profile")
+    return render(
+        request,
+        "residents/mobile_change_confirm.html",
+        {"form": form, "change": change},
+    )
+
+
+@require_POST
+@login_required
+def mobile_change_resend(request):
+    change = selectors.mobile_change_waiting(user=request.user)
+    if change is None:
+        return redirect("profile")
+    try:
+        services.user_mobile_change_start(user=request.user, mobile=change.mobile)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(
+            request,
+            _("We sent a new code to %(mobile)s.")
+            % {"mobile": mask_mobile(change.mobile)},
+        )
+    return redirect("mobile_change_confirm")
+
+
+def _waiting_link_or_404(request, pk):
+    for link in selectors.login_links_waiting_for(user=request.user):
+        if link.pk == pk:
+            return link
+    raise Http404
+
+
+@never_cache
+@login_required
+def login_link_confirm(request, pk):
+    """The owner of a login adds a resident record to it, with the texted code."""
+    link = _waiting_link_or_404(request, pk)
+    form = TextedCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = services.login_link_accept(
+                link=link, user=request.user, code=form.cleaned_data["code"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your login now also opens %(community)s.")
+                % {"community": resident.community.name},
+            )
+            return redirect(resident.community)
+    return render(
+        request, "residents/login_link_confirm.html", {"form": form, "link": link}
+    )
+
+
+@require_POST
+@login_required
+def login_link_decline(request, pk):
+    link = _waiting_link_or_404(request, pk)
+    services.login_link_decline(link=link, user=request.user)
+    messages.success(
+        request,
+        _("Thank you. The record in %(community)s stays apart from your login.")
+        % {"community": link.resident.community.name},
+    )
+    return redirect("profile")
+
+
+def login_paused(request, original_response=None, credentials=None):
+    """The login page (the site's or the admin's) while django-axes pauses logins.
+
+    Called by axes' middleware instead of its bare lockout text: the same page
+    with what was typed, and the reason in the person's language.
+    """
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = ngettext(
+        "Too many wrong passwords. For your safety, logging in with this name is "
+        "paused for %(minutes)d minute. Try again then, or ask your community "
+        "staff for help.",
+        "Too many wrong passwords. For your safety, logging in with this name is "
+        "paused for %(minutes)d minutes. Try again then, or ask your community "
+        "staff for help.",
+        minutes,
+    ) % {"minutes": minutes}
+    context = dict(getattr(original_response, "context_data", None) or {})
+    template_name = getattr(original_response, "template_name", None)
+    form = context.get("form")
+    if form is None or not template_name:
+        # Not from a login page: show the site's, with the name typed (unchecked).
+        template_name = "registration/login.html"
+        form = LoginForm(
+            request, initial={"username": request.POST.get("username", "")}
+        )
+    form.errors[NON_FIELD_ERRORS] = form.error_class([message])
+    context["form"] = form
+    response = TemplateResponse(
+        request, template_name, context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )
+    return response.render()
 
 
 @never_cache
