@@ -297,6 +297,7 @@ class TopicEventKind(models.TextChoices):
     MERGED_IN = "merged_in", _("another topic merged into this one")
     DECLINED = "declined", _("declined")
     DEFERRED = "deferred", _("deferred to the next meeting")
+    MEETING_CANCELLED = "meeting_cancelled", _("its meeting was cancelled")
     WITHDRAWN = "withdrawn", _("withdrawn")
     VOTED = "voted", _("voted on")
     DECIDED = "decided", _("decided")

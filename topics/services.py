@@ -21,6 +21,7 @@ from residents.models import Community, Organization, Resident, Role
 
 from .images import MAX_PHOTOS
 from .models import (
+    OPEN_STATUSES,
     WAITING_STATUSES,
     CollectionWindow,
     Comment,
@@ -194,9 +195,12 @@ def collection_window_move(
 
 
 @transaction.atomic
-def collection_window_close(*, window: CollectionWindow, now=None) -> bool:
+def collection_window_close(
+    *, window: CollectionWindow, now=None, early: bool = False
+) -> bool:
     """Close collection once its deadline has passed; start review; tell staff.
 
+    `early` closes it before its deadline (the council published the agenda).
     Idempotent: returns False (and does nothing) when the window is already closed
     or its deadline has not come (an ETA task for a window since moved later).
     """
@@ -206,7 +210,7 @@ def collection_window_close(*, window: CollectionWindow, now=None) -> bool:
         .select_related("community")
         .get(pk=window.pk)
     )
-    if window.closed_at is not None or now < window.closes_at:
+    if window.closed_at is not None or (now < window.closes_at and not early):
         return False
     window.closed_at = now
     window.save(update_fields=["closed_at"])
@@ -246,6 +250,65 @@ def collection_window_close(*, window: CollectionWindow, now=None) -> bool:
         community=window.community,
     )
     return True
+
+
+@transaction.atomic
+def collection_window_cancel(
+    *, window: CollectionWindow, by=None, reason: str = "", now=None
+) -> int:
+    """The window's meeting was cancelled: close it and move its topics on.
+
+    Topics still alive in it (submitted, under review, deferred into it, or
+    accepted onto the cancelled agenda) go into the next window that accepts
+    topics, or wait for the next one opened (which picks them up). Each submitter
+    is told where. A closed window never accepts topics again, so no lookup of
+    the window open now returns this one. Returns how many topics moved;
+    running it again moves none.
+    """
+    now = now or timezone.now()
+    window = (
+        CollectionWindow.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=window.pk)
+    )
+    if window.closed_at is None:
+        window.closed_at = now
+        window.save(update_fields=["closed_at"])
+    next_window = (
+        CollectionWindow.objects.filter(community_id=window.community_id)
+        .accepting_at(now)
+        .exclude(pk=window.pk)
+        .first()
+    )
+    topics = list(
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("community", "submitter")
+        .filter(window=window, status__in=OPEN_STATUSES)
+        .order_by("pk")
+    )
+    reason = (reason or "").strip()
+    for topic in topics:
+        topic.window = next_window
+        if topic.status != TopicStatus.DEFERRED:
+            topic.status = TopicStatus.SUBMITTED
+        topic.save(update_fields=["window", "status", "updated_at"])
+        _event(
+            topic,
+            TopicEventKind.MEETING_CANCELLED,
+            actor=by,
+            note=reason,
+            window=window.title,
+            moved_to=next_window.title if next_window else "",
+        )
+        _tell_submitter(
+            topic,
+            "topics_meeting_cancelled",
+            f"meeting_cancelled:{window.pk}",
+            window=window,
+            next_window=next_window,
+            reason=reason,
+        )
+    return len(topics)
 
 
 @transaction.atomic

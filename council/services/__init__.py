@@ -25,10 +25,16 @@ message when the write is refused):
                        title=None, place=None, room=None, online_link=None,
                        description=None) -> Meeting
         Moves the window (topics.services.collection_window_move), tells invitees.
-    agenda_publish(*, meeting, by) -> Meeting
-    meeting_start(*, meeting, by) -> Meeting
+    agenda_publish(*, meeting, by, confirm=False) -> Meeting
+        Closes topic collection; while it is still open, refuses unless confirm
+        (ValidationError with code NEEDS_CONFIRMATION, saying why).
+    meeting_start(*, meeting, by, confirm=False) -> Meeting
+        On an earlier day than scheduled, refuses unless confirm; then the
+        recorded start moves to now.
     meeting_conclude(*, meeting, by) -> Meeting
     meeting_cancel(*, meeting, by, reason="") -> Meeting   (keeps the record)
+        Closes the collection window; its topics move to the next meeting's
+        (topics.services.collection_window_cancel).
 
     agenda_item_create(*, meeting, by, topic=None, title="", description="")
         -> AgendaItem
@@ -79,6 +85,7 @@ from .invitations import (  # noqa: F401
     invitations_from_consultations,
 )
 from .meetings import (  # noqa: F401
+    NEEDS_CONFIRMATION,
     agenda_publish,
     locked_meeting,
     meeting_announce,

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from core.scheduling import enqueue_at
 from notifications.services import notify
 from residents.models import Community
-from topics.services import collection_window_move, collection_window_open
+from topics.services import (
+    collection_window_cancel,
+    collection_window_close,
+    collection_window_move,
+    collection_window_open,
+)
 
 from ..models import (
     ANNOUNCED_STATUSES,
@@ -22,6 +27,22 @@ from ..selectors import meeting_participants
 from .charter import council_for_community
 
 REMINDERS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
+# The code of the ValidationError a step raises when it needs confirming first;
+# its message says why (Meeting.confirmation_for).
+NEEDS_CONFIRMATION = "needs_confirmation"
+
+
+def _require_confirmation(meeting: Meeting, key: str, *, confirm: bool, now) -> None:
+    reason = meeting.confirmation_for(key, now)
+    if reason and not confirm:
+        raise ValidationError(reason, code=NEEDS_CONFIRMATION)
+
+
+def _close_collection(meeting: Meeting, *, now) -> None:
+    """End topic collection now, deadline or not: no topic joins after this."""
+    if meeting.window_id and meeting.window.closed_at is None:
+        collection_window_close(window=meeting.window, now=now, early=True)
+        meeting.window.refresh_from_db()
 
 
 def _window_closes_at(council: Council, starts_at: datetime) -> datetime:
@@ -180,11 +201,12 @@ def _refuse_move(meeting: Meeting, target) -> None:
 def meeting_announce(*, meeting: Meeting, by, confirm_short_window=False) -> Meeting:
     """Schedule a draft meeting: open its collection window and remind invitees."""
     meeting = locked_meeting(meeting)
-    if meeting.status != MeetingStatus.DRAFT or not meeting.can_move_to(
-        MeetingStatus.COLLECTING
-    ):
+    if not meeting.can_move_to(MeetingStatus.COLLECTING):
         raise ValidationError(_("Only a draft meeting can be scheduled."))
-    _open_window(meeting, confirm_short_window=confirm_short_window, now=timezone.now())
+    if meeting.window_id is None:
+        _open_window(
+            meeting, confirm_short_window=confirm_short_window, now=timezone.now()
+        )
     meeting.status = MeetingStatus.COLLECTING
     meeting.save(update_fields=["window", "status", "updated_at"])
     _schedule_reminders(meeting)
@@ -211,12 +233,7 @@ def meeting_reschedule(
     and everyone invited is told.
     """
     meeting = locked_meeting(meeting)
-    if meeting.status not in (
-        MeetingStatus.DRAFT,
-        MeetingStatus.SCHEDULED,
-        MeetingStatus.COLLECTING,
-        MeetingStatus.AGENDA_PUBLISHED,
-    ):
+    if not meeting.can_reschedule:
         raise ValidationError(
             _("A %(status)s meeting cannot be rescheduled.")
             % {"status": meeting.get_status_display()}
@@ -302,14 +319,21 @@ def meeting_reschedule(
 
 
 @transaction.atomic
-def agenda_publish(*, meeting: Meeting, by) -> Meeting:
-    """Publish the agenda and tell everyone invited."""
+def agenda_publish(*, meeting: Meeting, by, confirm: bool = False) -> Meeting:
+    """Publish the agenda, close topic collection and tell everyone invited.
+
+    While collection is still open this needs `confirm`: publishing ends it early
+    (topics submitted afterwards go to the next meeting).
+    """
     meeting = locked_meeting(meeting)
     _refuse_move(meeting, MeetingStatus.AGENDA_PUBLISHED)
     if not meeting.agenda_items.exists():
         raise ValidationError(_("Add at least one agenda item before publishing."))
+    now = timezone.now()
+    _require_confirmation(meeting, "publish", confirm=confirm, now=now)
+    _close_collection(meeting, now=now)
     meeting.status = MeetingStatus.AGENDA_PUBLISHED
-    meeting.agenda_published_at = timezone.now()
+    meeting.agenda_published_at = now
     meeting.save(update_fields=["status", "agenda_published_at", "updated_at"])
     notify(
         recipients=meeting_participants(meeting),
@@ -326,13 +350,33 @@ def agenda_publish(*, meeting: Meeting, by) -> Meeting:
 
 
 @transaction.atomic
-def meeting_start(*, meeting: Meeting, by) -> Meeting:
-    """Open the meeting: check-in (QR included) is possible from now."""
+def meeting_start(*, meeting: Meeting, by, confirm: bool = False) -> Meeting:
+    """Open the meeting: check-in (QR included) is possible from now.
+
+    Opening on an earlier day than scheduled needs `confirm`, and moves the
+    recorded start (and end, keeping the length) to now, so every page tells
+    the same story. On the day itself the schedule stays as it is.
+    """
     meeting = locked_meeting(meeting)
     _refuse_move(meeting, MeetingStatus.IN_PROGRESS)
+    now = timezone.now()
+    _require_confirmation(meeting, "start", confirm=confirm, now=now)
+    _close_collection(meeting, now=now)
+    fields = ["status", "started_at", "updated_at"]
+    if meeting.opens_before_its_day(now):
+        length = meeting.ends_at - meeting.starts_at
+        meeting.starts_at, meeting.ends_at = now, now + length
+        fields += ["starts_at", "ends_at"]
+        if meeting.window_id:
+            meeting.window = collection_window_move(
+                window=meeting.window,
+                opens_at=meeting.window.opens_at,
+                closes_at=meeting.window.closes_at,
+                meeting_starts_at=now,
+            )
     meeting.status = MeetingStatus.IN_PROGRESS
-    meeting.started_at = timezone.now()
-    meeting.save(update_fields=["status", "started_at", "updated_at"])
+    meeting.started_at = now
+    meeting.save(update_fields=fields)
     return meeting
 
 
@@ -348,16 +392,27 @@ def meeting_conclude(*, meeting: Meeting, by) -> Meeting:
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by, reason: str = "") -> Meeting:
-    """Cancel the meeting, keep its record and tell everyone invited."""
+    """Cancel the meeting, keep its record and tell everyone invited.
+
+    Its topic collection closes, and its topics move on to the next meeting's
+    collection (or wait for the next one scheduled); their submitters are told.
+    """
     meeting = locked_meeting(meeting)
     _refuse_move(meeting, MeetingStatus.CANCELLED)
-    was_announced = meeting.status != MeetingStatus.DRAFT
+    was_announced = not meeting.is_draft
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancelled_at = timezone.now()
     meeting.cancel_reason = reason.strip()
     meeting.save(
         update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"]
     )
+    if meeting.window_id:
+        collection_window_cancel(
+            window=meeting.window,
+            by=by,
+            reason=meeting.cancel_reason,
+            now=meeting.cancelled_at,
+        )
     if was_announced:
         notify(
             recipients=meeting_participants(meeting),

@@ -65,7 +65,7 @@ def _attendance_context(request, community, meeting):
 
 @community_view("council.view_attendance")
 def attendance(request, community, pk):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     context = _attendance_context(request, community, meeting)
     context["observer_form"] = ObserverForm(community=community)
     return render(request, "council/attendance.html", context)
@@ -85,7 +85,7 @@ def quorum_partial(request, community, pk):
 @require_POST
 @community_view("council.record_attendance")
 def attendance_mark(request, community, pk):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     form = AttendanceForm(request.POST)
     error = None
     if form.is_valid():
@@ -124,7 +124,7 @@ def attendance_mark(request, community, pk):
 @require_POST
 @community_view("council.record_attendance")
 def attendance_add_observer(request, community, pk):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     form = ObserverForm(request.POST, community=community)
     if form.is_valid():
         try:
@@ -160,7 +160,7 @@ def _check_in_url(request, meeting) -> str:
 
 @community_view("council.record_attendance")
 def check_in_qr(request, community, pk):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     url = _check_in_url(request, meeting)
     return render(
         request,

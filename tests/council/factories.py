@@ -50,8 +50,14 @@ def schedule(community, *, by=None, days=10, **kwargs):
     return services.meeting_schedule(community=community, by=by, **values)
 
 
-def in_progress(meeting, *, by=None, items=1):
+def publish(meeting, *, by=None, items=1):
+    """Add `items` agenda items and publish the agenda (closing collection early)."""
     for n in range(items):
         services.agenda_item_create(meeting=meeting, by=by, title=f"事项{n + 1}")
-    services.agenda_publish(meeting=meeting, by=by)
-    return services.meeting_start(meeting=meeting, by=by)
+    return services.agenda_publish(meeting=meeting, by=by, confirm=True)
+
+
+def in_progress(meeting, *, by=None, items=1):
+    """Publish the agenda and open the meeting now, days before its date."""
+    publish(meeting, by=by, items=items)
+    return services.meeting_start(meeting=meeting, by=by, confirm=True)

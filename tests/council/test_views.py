@@ -663,10 +663,10 @@ def test_state_buttons_through_the_pages(login, community, staff_user, seated):
     services.agenda_item_create(meeting=draft, by=staff_user, title="留下")
     client.post(url("agenda_item_remove", slug, draft.pk, item.pk))
     assert list(draft.agenda_items.values_list("title", flat=True)) == ["留下"]
-    client.post(action(draft, "publish"))
+    client.post(action(draft, "publish"), {"confirm": "1"})
     response = client.post(action(draft, "conclude"), follow=True)
     assert "只有进行中的会议才能结束" in response.content.decode()
-    client.post(action(draft, "start"))
+    client.post(action(draft, "start"), {"confirm": "1"})
     client.post(action(draft, "conclude"))
     draft.refresh_from_db()
     assert draft.status == MeetingStatus.CONCLUDED
