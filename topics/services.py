@@ -477,10 +477,9 @@ def topic_update(
         raise ValidationError(
             _("Only the person who submitted this topic can edit it.")
         )
-    if not topic.is_editable:
-        raise ValidationError(
-            _("Review of this topic has started, so it can no longer be edited.")
-        )
+    refusal = topic.edit_refusal()
+    if refusal:
+        raise ValidationError(refusal)
     fields = _clean_topic_fields(
         title=title, description=description, category=category, location=location
     )
