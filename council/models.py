@@ -7,6 +7,7 @@ point back at a meeting (council imports topics, never the reverse).
 import math
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.display import format_when, local_day
 from residents.models import Community, Organization, Resident
 from topics.models import CollectionWindow, Topic
 
@@ -303,6 +305,13 @@ class Seat(models.Model):
             and (self.ended_on is None or self.ended_on > on)
             and (self.term_end is None or self.term_end >= on)
         )
+
+
+# How far ahead a meeting may be planned, and how long one may last.
+MEETING_HORIZON = timedelta(days=5 * 365)
+MEETING_MAX_LENGTH = timedelta(hours=24)
+# How far ahead a seat's dates may lie (a term may start later and last years).
+SEAT_HORIZON = timedelta(days=10 * 365)
 
 
 class MeetingStatus(models.TextChoices):
@@ -593,12 +602,10 @@ class Meeting(models.Model):
     def opens_before_its_day(self, now=None) -> bool:
         """Opening now would be on an earlier day than the one scheduled."""
         now = now or timezone.now()
-        return timezone.localdate(now) < timezone.localdate(self.starts_at)
+        return local_day(now) < local_day(self.starts_at)
 
     def confirmation_for(self, key: str, now=None) -> str:
         """Why step `key` needs confirming now, or "" when it does not."""
-        from core.display import format_when
-
         if key == "publish" and self.publishing_closes_collection(now):
             return str(
                 _(

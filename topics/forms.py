@@ -1,10 +1,13 @@
 """Forms for topic pages: labels above fields, errors in the user's language."""
 
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedDateTimeField
 from residents.models import Organization, Resident
 
 from .images import MAX_PHOTOS, prepare_photo
@@ -172,8 +175,9 @@ class ConsultationForm(forms.Form):
         max_length=20,
         required=False,
     )
-    consulted_at = forms.DateTimeField(
+    consulted_at = BoundedDateTimeField(
         label=_("When"),
+        ahead=timedelta(0),  # a consultation already took place
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

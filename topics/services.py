@@ -7,7 +7,7 @@ and tells the submitter.
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.display import format_day
+from core.forms import CLOCK_SKEW, EARLIEST_DATE
 from core.scheduling import enqueue_at
 from notifications.services import notify
 from residents.models import Community, Organization, Resident, Role
@@ -899,6 +901,17 @@ def preconsultation_record(
         )
     if position not in ConsultationPosition.values:
         raise ValidationError({"position": _("Choose their position.")})
+    earliest = datetime.combine(EARLIEST_DATE, time.min, tzinfo=UTC)
+    if not (earliest <= consulted_at <= timezone.now() + CLOCK_SKEW):
+        raise ValidationError(
+            {
+                "consulted_at": _(
+                    "Give the day of the consultation: not in the future, "
+                    "not before %(earliest)s."
+                )
+                % {"earliest": format_day(EARLIEST_DATE)}
+            }
+        )
     for party in (resident, organization):
         if party is not None and party.community_id != topic.community_id:
             raise ValidationError(_("Choose someone from this community."))

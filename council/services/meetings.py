@@ -1,12 +1,14 @@
 """Meetings: scheduling, announcing, moving, publishing, starting, ending, reminders."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.display import format_day
+from core.forms import EARLIEST_DATE
 from core.scheduling import enqueue_at
 from notifications.services import notify
 from residents.models import Community
@@ -19,6 +21,8 @@ from topics.services import (
 
 from ..models import (
     ANNOUNCED_STATUSES,
+    MEETING_HORIZON,
+    MEETING_MAX_LENGTH,
     Council,
     Meeting,
     MeetingStatus,
@@ -49,9 +53,27 @@ def _window_closes_at(council: Council, starts_at: datetime) -> datetime:
     return starts_at - timedelta(days=council.collection_lead_days)
 
 
-def _check_times(*, council, starts_at, ends_at, confirm_short_window, now):
+def _check_calendar(*, starts_at, ends_at, now) -> None:
+    """A start between 2000 and five years ahead; an end the same day or so."""
+    earliest = datetime.combine(EARLIEST_DATE, time.min, tzinfo=UTC)
+    if not (earliest <= starts_at <= now + MEETING_HORIZON):
+        raise ValidationError(
+            {
+                "starts_at": _("Choose a date between %(earliest)s and %(latest)s.")
+                % {
+                    "earliest": format_day(EARLIEST_DATE),
+                    "latest": format_day(now + MEETING_HORIZON),
+                }
+            }
+        )
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    if ends_at - starts_at > MEETING_MAX_LENGTH:
+        raise ValidationError({"ends_at": _("A meeting can last at most 24 hours.")})
+
+
+def _check_times(*, council, starts_at, ends_at, confirm_short_window, now):
+    _check_calendar(starts_at=starts_at, ends_at=ends_at, now=now)
     if starts_at <= now:
         raise ValidationError({"starts_at": _("Choose a time in the future.")})
     closes_at = _window_closes_at(council, starts_at)
@@ -151,10 +173,7 @@ def meeting_schedule(
         created_by=by,
     )
     if draft:
-        if ends_at <= starts_at:
-            raise ValidationError(
-                {"ends_at": _("The meeting must end after it starts.")}
-            )
+        _check_calendar(starts_at=starts_at, ends_at=ends_at, now=now)
     else:
         _open_window(meeting, confirm_short_window=confirm_short_window, now=now)
         meeting.status = MeetingStatus.COLLECTING
@@ -257,11 +276,8 @@ def meeting_reschedule(
     moved = starts_at != meeting.starts_at or ends_at != meeting.ends_at
     now = timezone.now()
     if moved:
-        if meeting.status == MeetingStatus.DRAFT:
-            if ends_at <= starts_at:
-                raise ValidationError(
-                    {"ends_at": _("The meeting must end after it starts.")}
-                )
+        if meeting.is_draft:
+            _check_calendar(starts_at=starts_at, ends_at=ends_at, now=now)
         else:
             closes_at = _check_times(
                 council=meeting.council,
