@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -312,6 +313,9 @@ MEETING_HORIZON = timedelta(days=5 * 365)
 MEETING_MAX_LENGTH = timedelta(hours=24)
 # How far ahead a seat's dates may lie (a term may start later and last years).
 SEAT_HORIZON = timedelta(days=10 * 365)
+# The self check-in QR code changes this often; a code works while it is the
+# current one or the one before (a scan at the turn of a period still counts).
+CHECK_IN_CODE_PERIOD = timedelta(minutes=2)
 
 
 class MeetingStatus(models.TextChoices):
@@ -659,6 +663,38 @@ class Meeting(models.Model):
     @property
     def location(self) -> str:
         return " ".join(p for p in (self.place, self.room) if p)
+
+    # -- the rotating self check-in code (signed, never stored) ----------------
+
+    def _check_in_signature(self, period: int) -> str:
+        return salted_hmac(
+            "council.self_check_in", f"{self.pk}:{self.check_in_token}:{period}"
+        ).hexdigest()[:20]
+
+    @staticmethod
+    def _check_in_period(now) -> int:
+        return int(now.timestamp() // CHECK_IN_CODE_PERIOD.total_seconds())
+
+    def self_check_in_code(self, now=None) -> str:
+        """The code in the check-in QR right now: its period and an HMAC of it.
+
+        It changes every CHECK_IN_CODE_PERIOD without a write to the database;
+        a photo of the QR sent to a group chat stops working minutes later.
+        """
+        period = self._check_in_period(now or timezone.now())
+        return f"{period}-{self._check_in_signature(period)}"
+
+    def self_check_in_code_state(self, code: str, now=None) -> str:
+        """"current" (this period or the one before), "expired" or "invalid"."""
+        period_text, _dash, signature = (code or "").partition("-")
+        if not period_text.isdigit() or not constant_time_compare(
+            signature, self._check_in_signature(int(period_text))
+        ):
+            return "invalid"
+        period, current = int(period_text), self._check_in_period(now or timezone.now())
+        if period in (current, current - 1):
+            return "current"
+        return "expired" if period < current else "invalid"
 
     def can_move_to(self, status) -> bool:
         return status in MEETING_TRANSITIONS.get(self.status, set())

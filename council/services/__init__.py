@@ -51,10 +51,11 @@ message when the write is refused):
 
     attendance_check_in(*, meeting, by, status=AttendanceStatus.IN_PERSON,
                         resident=None, invitation=None, name="",
-                        self_check_in=False) -> Attendance
+                        self_check_in=False, check_in_code="") -> Attendance
         Staff record anyone on their behalf; self check-in (QR) only while the
-        meeting is in progress and only for representatives, alternates and
-        invited stakeholders.
+        meeting is in progress, with the current code of the rotating QR
+        (Meeting.self_check_in_code), and only for representatives, alternates
+        and invited stakeholders.
 
     meeting_remind(*, meeting, which, now=None) -> int     which "24h" / "2h"
     meeting_reminders_sweep(*, now=None) -> int
@@ -69,6 +70,7 @@ from .agenda import (  # noqa: F401
     agenda_item_remove,
 )
 from .attendance import (  # noqa: F401
+    CHECK_IN_CODE_EXPIRED,
     attendance_check_in,
 )
 from .charter import (  # noqa: F401
