@@ -685,7 +685,7 @@ class Meeting(models.Model):
         return f"{period}-{self._check_in_signature(period)}"
 
     def self_check_in_code_state(self, code: str, now=None) -> str:
-        """"current" (this period or the one before), "expired" or "invalid"."""
+        """ "current" (this period or the one before), "expired" or "invalid"."""
         period_text, _dash, signature = (code or "").partition("-")
         if not period_text.isdigit() or not constant_time_compare(
             signature, self._check_in_signature(int(period_text))
