@@ -992,3 +992,44 @@ class Attendance(models.Model):
     @property
     def is_present(self) -> bool:
         return self.status in PRESENT_STATUSES
+
+
+class AttendanceChange(models.Model):
+    """One recorded state of someone's attendance, kept when it is corrected.
+
+    Append-only: the Attendance row holds the current state (what the quorum
+    counts); these rows tell who recorded what, and when.
+    """
+
+    attendance = models.ForeignKey(
+        Attendance,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("attendance"),
+    )
+    status = models.CharField(
+        _("attendance"), max_length=20, choices=AttendanceStatus.choices
+    )
+    previous_status = models.CharField(
+        _("before"), max_length=20, choices=AttendanceStatus.choices, blank=True
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    on_behalf = models.BooleanField(
+        _("recorded by staff on their behalf"), default=False
+    )
+    changed_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance change")
+        verbose_name_plural = _("attendance changes")
+        ordering = ["attendance", "changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.attendance_id} · {self.get_status_display()}"

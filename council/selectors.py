@@ -13,6 +13,7 @@ from residents.models import Resident
 
 from .models import (
     Attendance,
+    AttendanceChange,
     AttendanceRole,
     Council,
     Invitation,
@@ -239,10 +240,13 @@ class CheckInRow:
 def check_in_rows(*, meeting: Meeting):
     """Everyone expected at the meeting with their attendance, and the quorum."""
     seats = list(meeting_seats(meeting))
+    changes = AttendanceChange.objects.select_related("changed_by").order_by(
+        "changed_at", "pk"
+    )
     attendances = list(
-        Attendance.objects.filter(meeting=meeting).select_related(
-            "resident", "invitation__organization", "checked_in_by"
-        )
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("resident", "invitation__organization", "checked_in_by")
+        .prefetch_related(Prefetch("changes", queryset=changes))
     )
     by_resident = {a.resident_id: a for a in attendances if a.resident_id}
     by_invitation = {

@@ -11,6 +11,7 @@ from residents.models import Resident
 
 from ..models import (
     Attendance,
+    AttendanceChange,
     AttendanceRole,
     AttendanceStatus,
     Invitation,
@@ -59,7 +60,7 @@ def attendance_check_in(
     self_check_in: bool = False,
     check_in_code: str = "",
 ) -> Attendance:
-    """Record (or correct) one person's attendance.
+    """Record (or correct) one person's attendance, keeping every change.
 
     Staff record anyone on their behalf once the agenda is published; a resident
     checks themselves in (QR) only while the meeting is in progress, with the
@@ -122,11 +123,27 @@ def attendance_check_in(
         "checked_in_at": timezone.now(),
         "name": name,
     }
-    if lookup is None:
-        attendance = Attendance(meeting=meeting, **values)
-        attendance.save()
-        return attendance
-    attendance, _created = Attendance.objects.update_or_create(
-        **lookup, defaults=values
+    attendance = (
+        Attendance.objects.filter(**lookup).first() if lookup is not None else None
+    )
+    previous = ""
+    if attendance is None:
+        attendance = Attendance.objects.create(
+            **{"meeting": meeting, **(lookup or {}), **values}
+        )
+    elif attendance.status == status:
+        return attendance  # recorded already: keep who and when
+    else:
+        previous = attendance.status
+        for field, value in values.items():
+            setattr(attendance, field, value)
+        attendance.save(update_fields=list(values))
+    AttendanceChange.objects.create(
+        attendance=attendance,
+        status=status,
+        previous_status=previous,
+        changed_by=by,
+        on_behalf=values["on_behalf"],
+        changed_at=values["checked_in_at"],
     )
     return attendance
