@@ -100,7 +100,24 @@ class SeatKindForm(forms.ModelForm):
         fields = ["name", "position", "seat_count"]
 
 
-SeatKindFormSet = forms.modelformset_factory(SeatKind, form=SeatKindForm, extra=0)
+class BaseSeatKindFormSet(forms.BaseModelFormSet):
+    """Edits the council's own kinds only: an id from elsewhere is a form error."""
+
+    def clean(self):
+        super().clean()
+        if any(form.instance.pk is None for form in self.forms):
+            raise forms.ValidationError(
+                _(
+                    "Only this council's seat kinds can be changed here. Reload "
+                    "the page and try again."
+                ),
+                code="foreign_kind",
+            )
+
+
+SeatKindFormSet = forms.modelformset_factory(
+    SeatKind, form=SeatKindForm, formset=BaseSeatKindFormSet, extra=0, edit_only=True
+)
 
 
 class SeatAssignForm(CommunityFormMixin, forms.Form):
