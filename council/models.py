@@ -605,8 +605,9 @@ class Meeting(models.Model):
 
     def opens_before_its_day(self, now=None) -> bool:
         """Opening now would be on an earlier day than the one scheduled."""
-        now = now or timezone.now()
-        return local_day(now) < local_day(self.starts_at)
+        if self.starts_at is None:
+            return False
+        return local_day(now or timezone.now()) < local_day(self.starts_at)
 
     def confirmation_for(self, key: str, now=None) -> str:
         """Why step `key` needs confirming now, or "" when it does not."""
