@@ -7,6 +7,7 @@ from django.utils import timezone
 from council import services
 from council.models import SeatKind
 from tests.factories import OrganizationFactory, ResidentFactory
+from topics import services as topic_services
 
 
 def seat_council(community, *, by=None, per_kind=1, alternates=False):
@@ -61,3 +62,15 @@ def in_progress(meeting, *, by=None, items=1):
     """Publish the agenda and open the meeting now, days before its date."""
     publish(meeting, by=by, items=items)
     return services.meeting_start(meeting=meeting, by=by, confirm=True)
+
+
+def submit_topic(community, title="修三号楼路灯"):
+    """A new resident submits a topic into whatever collection accepts it now."""
+    return topic_services.topic_submit(
+        community=community,
+        submitter=ResidentFactory(community=community),
+        by=None,
+        title=title,
+        description="路灯坏了，晚上太黑。",
+        category="facilities",
+    )

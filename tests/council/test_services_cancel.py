@@ -8,25 +8,12 @@ from django.urls import reverse
 
 from council import services
 from notifications.models import Notification
-from tests.council.factories import schedule
-from tests.factories import ResidentFactory
+from tests.council.factories import schedule, submit_topic
 from topics import selectors as topic_selectors
 from topics import services as topic_services
 from topics.models import Topic, TopicEventKind, TopicStatus
 
 pytestmark = pytest.mark.django_db
-
-
-def submit(community, title="修三号楼路灯"):
-    resident = ResidentFactory(community=community)
-    return topic_services.topic_submit(
-        community=community,
-        submitter=resident,
-        by=None,
-        title=title,
-        description="路灯坏了，晚上太黑。",
-        category="facilities",
-    )
 
 
 def test_after_cancelling_no_topic_joins_the_cancelled_meeting(
@@ -39,7 +26,7 @@ def test_after_cancelling_no_topic_joins_the_cancelled_meeting(
     assert meeting.window.closed_at is not None
     assert topic_selectors.window_accepting(community=community) is None
     assert topic_services.window_for_new_topic(community=community) is None
-    late = submit(community, title="取消之后提交")
+    late = submit_topic(community, title="取消之后提交")
     assert late.window is None and late.is_waiting
 
 
@@ -48,10 +35,10 @@ def test_topics_move_to_the_next_meeting_and_submitters_are_told(
 ):
     first = schedule(community, by=staff_user, days=10, title="十一月议事会")
     second = schedule(community, by=staff_user, days=24, title="十二月议事会")
-    submitted = submit(community, title="楼道堆物")
-    accepted = submit(community, title="加装电梯")
+    submitted = submit_topic(community, title="楼道堆物")
+    accepted = submit_topic(community, title="加装电梯")
     services.agenda_item_accept_topic(meeting=first, topic=accepted, by=staff_user)
-    withdrawn = submit(community, title="已撤回")
+    withdrawn = submit_topic(community, title="已撤回")
     topic_services.topic_withdraw(topic=withdrawn, by=staff_user)
     assert submitted.window == accepted.window == first.window
 
@@ -79,7 +66,7 @@ def test_without_a_next_meeting_topics_wait_and_the_replacement_picks_them_up(
     login, community, staff_user, seated
 ):
     meeting = schedule(community, by=staff_user, title="十一月议事会")
-    topic = submit(community, title="楼道堆物")
+    topic = submit_topic(community, title="楼道堆物")
     services.meeting_cancel(meeting=meeting, by=staff_user)
     topic.refresh_from_db()
     assert topic.is_waiting and topic.status == TopicStatus.SUBMITTED
@@ -100,7 +87,7 @@ def test_defer_never_sends_a_topic_into_a_cancelled_meeting(
 ):
     current = schedule(community, by=staff_user, days=10, title="十一月议事会")
     later = schedule(community, by=staff_user, days=24, title="十二月议事会")
-    topic = submit(community, title="楼道堆物")
+    topic = submit_topic(community, title="楼道堆物")
     services.meeting_cancel(meeting=later, by=staff_user)
     with time_machine.travel(current.window.closes_at + timedelta(minutes=1)):
         topic_services.collection_window_close(window=current.window)
@@ -115,7 +102,7 @@ def test_cancel_page_moves_topics_and_says_so_in_the_topic_history(
     login, community, staff_user, seated
 ):
     meeting = schedule(community, by=staff_user, title="十一月议事会")
-    topic = submit(community, title="楼道堆物")
+    topic = submit_topic(community, title="楼道堆物")
     client = login(staff_user)
     response = client.post(
         reverse("council:meeting_cancel", args=[community.slug, meeting.pk]),

@@ -12,23 +12,10 @@ from core.display import format_when
 from council import services
 from council.models import MeetingStatus
 from council.selectors import meeting_timeline
-from tests.council.factories import publish, schedule
-from tests.factories import ResidentFactory
+from tests.council.factories import publish, schedule, submit_topic
 from topics import selectors as topic_selectors
-from topics import services as topic_services
 
 pytestmark = pytest.mark.django_db
-
-
-def submit(community, title="修三号楼路灯"):
-    return topic_services.topic_submit(
-        community=community,
-        submitter=ResidentFactory(community=community),
-        by=None,
-        title=title,
-        description="路灯坏了，晚上太黑。",
-        category="facilities",
-    )
 
 
 def test_publishing_while_collecting_asks_first_then_closes_collection(
@@ -47,7 +34,7 @@ def test_publishing_while_collecting_asks_first_then_closes_collection(
     assert meeting.window.closed_at is not None
     assert not meeting.collection_open()
     assert topic_selectors.window_accepting(community=community) is None
-    late = submit(community, title="发布后提交")
+    late = submit_topic(community, title="发布后提交")
     assert late.window is None and late.is_waiting
 
 

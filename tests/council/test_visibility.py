@@ -96,16 +96,15 @@ def test_another_communitys_staff_sees_nothing(community, other_staff_user, draf
 
 # -- an agenda not published yet -------------------------------------------------
 
+WHO_SEES_AN_UNPUBLISHED_AGENDA = [
+    ("staff", True),
+    ("social_worker", True),
+    ("resident", False),
+    ("district_officer", False),
+]
 
-@pytest.mark.parametrize(
-    ("role", "sees"),
-    [
-        ("staff", True),
-        ("social_worker", True),
-        ("resident", False),
-        ("district_officer", False),
-    ],
-)
+
+@pytest.mark.parametrize(("role", "sees"), WHO_SEES_AN_UNPUBLISHED_AGENDA)
 def test_print_notice_shows_an_unpublished_agenda_only_to_staff_and_social_workers(
     login, community, unpublished, roles, role, sees
 ):
@@ -119,15 +118,7 @@ def test_print_notice_shows_an_unpublished_agenda_only_to_staff_and_social_worke
         assert "议程将在议题征集后发布" in page
 
 
-@pytest.mark.parametrize(
-    ("role", "sees"),
-    [
-        ("staff", True),
-        ("social_worker", True),
-        ("resident", False),
-        ("district_officer", False),
-    ],
-)
+@pytest.mark.parametrize(("role", "sees"), WHO_SEES_AN_UNPUBLISHED_AGENDA)
 def test_meeting_page_and_item_page_follow_the_same_rule(
     login, community, unpublished, roles, role, sees
 ):
