@@ -91,9 +91,9 @@ def populate(community, staff, n):
         for i in range(n)
     )
     started = time.perf_counter()
-    services.agenda_publish(meeting=meeting, by=staff)
+    services.agenda_publish(meeting=meeting, by=staff, confirm=True)
     publish_time = time.perf_counter() - started
-    services.meeting_start(meeting=meeting, by=staff)
+    services.meeting_start(meeting=meeting, by=staff, confirm=True)
     Attendance.objects.bulk_create(
         Attendance(
             meeting=meeting,

@@ -12,12 +12,31 @@ def _chinese() -> bool:
     return (translation.get_language() or "zh-hans").startswith("zh")
 
 
+def _local(value: datetime) -> datetime:
+    """The value in local time; at the very ends of the calendar, as stored.
+
+    A row dated 9999-12-31 23:00 UTC has no local time (it would be year 10000):
+    a page showing it must still render.
+    """
+    if timezone.is_naive(value):
+        return value
+    try:
+        return timezone.localtime(value)
+    except (OverflowError, ValueError):
+        return value
+
+
+def local_day(value: datetime) -> date:
+    """The local date of a moment (the stored date at the ends of the calendar)."""
+    return _local(value).date()
+
+
 def format_when(value: datetime | None) -> str:
     """2026年11月29日 星期日 14:30 / Sun 29 Nov 2026, 14:30, in Asia/Shanghai."""
     if not value:
         return ""
     fmt = "Y年n月j日 l H:i" if _chinese() else "D j M Y, H:i"
-    return dateformat.format(timezone.localtime(value), fmt)
+    return dateformat.format(_local(value), fmt)
 
 
 def format_day(value: date | datetime | None) -> str:
@@ -25,21 +44,24 @@ def format_day(value: date | datetime | None) -> str:
     if not value:
         return ""
     if isinstance(value, datetime):
-        value = timezone.localtime(value)
+        value = _local(value)
     return dateformat.format(value, "Y年n月j日" if _chinese() else "j M Y")
 
 
 def format_clock(value: datetime | None) -> str:
     if not value:
         return ""
-    return dateformat.format(timezone.localtime(value), "H:i")
+    return dateformat.format(_local(value), "H:i")
 
 
 def time_left_text(until: datetime | None, now: datetime | None = None) -> str:
     """还剩 3 天 / 3 days left; '' once the moment has passed."""
     if not until:
         return ""
-    seconds = int((until - (now or timezone.now())).total_seconds())
+    try:
+        seconds = int((until - (now or timezone.now())).total_seconds())
+    except (OverflowError, TypeError):
+        return ""
     if seconds <= 0:
         return ""
     days, rest = divmod(seconds, 86400)

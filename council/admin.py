@@ -6,6 +6,7 @@ from django.db import models
 from .models import (
     AgendaItem,
     Attendance,
+    AttendanceChange,
     Council,
     CouncilChange,
     Invitation,
@@ -76,8 +77,22 @@ class InvitationAdmin(admin.ModelAdmin):
     raw_id_fields = ["agenda_item", "meeting", "resident", "organization"]
 
 
+class AttendanceChangeInline(admin.TabularInline):
+    """The history of an attendance, read-only: changes go through the services."""
+
+    model = AttendanceChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "previous_status", "status", "changed_by", "on_behalf"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Attendance)
 class AttendanceAdmin(admin.ModelAdmin):
     list_display = ["__str__", "meeting", "role", "status", "on_behalf"]
     list_select_related = ["meeting", "resident", "invitation"]
     raw_id_fields = ["meeting", "resident", "seat", "invitation"]
+    inlines = [AttendanceChangeInline]

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from .models import Meeting, MeetingStatus
+from .models import Meeting
 
 
 def ics_escape(text: str) -> str:
@@ -65,8 +65,7 @@ def meeting_ics(meeting: Meeting, *, url: str, host: str) -> str:
         f"SUMMARY:{ics_escape(meeting.title)}",
         f"DESCRIPTION:{ics_escape(description)}",
         f"URL:{url}",
-        "STATUS:"
-        + ("CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED"),
+        "STATUS:" + ("CANCELLED" if meeting.is_cancelled else "CONFIRMED"),
     ]
     location = meeting.location or meeting.online_link
     if location:

@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedDateField, BoundedDateTimeField
 from residents.mobile import validate_phone
 from residents.models import Organization
 
-from .models import AttendanceStatus, Council, SeatKind
+from .models import MEETING_HORIZON, SEAT_HORIZON, AttendanceStatus, Council, SeatKind
 from .selectors import resident_lookup
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -27,12 +28,19 @@ class DateInput(forms.DateInput):
 
 
 def _datetime_field(label, **kwargs):
-    return forms.DateTimeField(
+    return BoundedDateTimeField(
         label=label,
+        ahead=MEETING_HORIZON,
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=DateTimeLocalInput(),
         help_text=_("Beijing time"),
         **kwargs,
+    )
+
+
+def _date_field(label, **kwargs):
+    return BoundedDateField(
+        label=label, ahead=SEAT_HORIZON, widget=DateInput(), **kwargs
     )
 
 
@@ -93,7 +101,24 @@ class SeatKindForm(forms.ModelForm):
         fields = ["name", "position", "seat_count"]
 
 
-SeatKindFormSet = forms.modelformset_factory(SeatKind, form=SeatKindForm, extra=0)
+class BaseSeatKindFormSet(forms.BaseModelFormSet):
+    """Edits the council's own kinds only: an id from elsewhere is a form error."""
+
+    def clean(self):
+        super().clean()
+        if any(form.instance.pk is None for form in self.forms):
+            raise forms.ValidationError(
+                _(
+                    "Only this council's seat kinds can be changed here. Reload "
+                    "the page and try again."
+                ),
+                code="foreign_kind",
+            )
+
+
+SeatKindFormSet = forms.modelformset_factory(
+    SeatKind, form=SeatKindForm, formset=BaseSeatKindFormSet, extra=0, edit_only=True
+)
 
 
 class SeatAssignForm(CommunityFormMixin, forms.Form):
@@ -108,8 +133,8 @@ class SeatAssignForm(CommunityFormMixin, forms.Form):
         required=False,
         help_text=_("Only for seats that represent an organisation."),
     )
-    term_start = forms.DateField(label=_("term starts"), widget=DateInput())
-    term_end = forms.DateField(label=_("term ends"), widget=DateInput(), required=False)
+    term_start = _date_field(_("term starts"))
+    term_end = _date_field(_("term ends"), required=False)
 
     def __init__(self, *args, council, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +143,7 @@ class SeatAssignForm(CommunityFormMixin, forms.Form):
 
 
 class SeatEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("ended on"), widget=DateInput())
+    ended_on = _date_field(_("ended on"))
     reason = forms.CharField(label=_("why it ended"), max_length=200, required=False)
 
 
@@ -131,7 +156,7 @@ class SeatReplaceForm(CommunityFormMixin, forms.Form):
         required=False,
         help_text=_("Leave empty to keep the same organisation."),
     )
-    on = forms.DateField(label=_("from"), widget=DateInput())
+    on = _date_field(_("from"))
     reason = forms.CharField(label=_("why"), max_length=200, required=False)
 
 

@@ -6,6 +6,8 @@ point back at a meeting (council imports topics, never the reverse).
 
 import math
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,9 +15,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.display import format_when, local_day
 from residents.models import Community, Organization, Resident
 from topics.models import CollectionWindow, Topic
 
@@ -304,6 +308,16 @@ class Seat(models.Model):
         )
 
 
+# How far ahead a meeting may be planned, and how long one may last.
+MEETING_HORIZON = timedelta(days=5 * 365)
+MEETING_MAX_LENGTH = timedelta(hours=24)
+# How far ahead a seat's dates may lie (a term may start later and last years).
+SEAT_HORIZON = timedelta(days=10 * 365)
+# The self check-in QR code changes this often; a code works while it is the
+# current one or the one before (a scan at the turn of a period still counts).
+CHECK_IN_CODE_PERIOD = timedelta(minutes=2)
+
+
 class MeetingStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SCHEDULED = "scheduled", _("scheduled")
@@ -338,19 +352,72 @@ MEETING_TRANSITIONS = {
     MeetingStatus.CONCLUDED: set(),
     MeetingStatus.CANCELLED: set(),
 }
-UPCOMING_STATUSES = [
-    MeetingStatus.DRAFT,
-    MeetingStatus.SCHEDULED,
-    MeetingStatus.COLLECTING,
-    MeetingStatus.AGENDA_PUBLISHED,
-    MeetingStatus.IN_PROGRESS,
-]
+
+
+def _reachable(start) -> set:
+    """Every status a meeting in `start` can still reach, `start` included."""
+    seen, todo = {start}, [start]
+    while todo:
+        for following in MEETING_TRANSITIONS[todo.pop()]:
+            if following not in seen:
+                seen.add(following)
+                todo.append(following)
+    return seen
+
+
+# What a meeting allows in each status, derived from the table above so that no
+# page or service spells the table out again.
+UPCOMING_STATUSES = [s for s in MeetingStatus if MEETING_TRANSITIONS[s]]
+# The meeting has yet to open: "in progress" is still ahead.
+BEFORE_OPENING_STATUSES = frozenset(
+    s for s in MeetingStatus if MeetingStatus.IN_PROGRESS in _reachable(s) - {s}
+)
+# Topics are collected while the agenda can still be published next.
+COLLECTING_STATUSES = frozenset(
+    s for s in MeetingStatus if MeetingStatus.AGENDA_PUBLISHED in MEETING_TRANSITIONS[s]
+)
+# Once published, the agenda stays public (unless the meeting is cancelled).
+AGENDA_PUBLIC_STATUSES = frozenset(
+    _reachable(MeetingStatus.AGENDA_PUBLISHED) - {MeetingStatus.CANCELLED}
+)
+# Staff record attendance from the published agenda until the meeting ends.
+ATTENDANCE_STATUSES = frozenset(
+    s for s in AGENDA_PUBLIC_STATUSES if MEETING_TRANSITIONS[s]
+)
+# People check themselves in only while the meeting can be concluded next.
+SELF_CHECK_IN_STATUSES = frozenset(
+    s for s in MeetingStatus if MeetingStatus.CONCLUDED in MEETING_TRANSITIONS[s]
+)
 # Invitees are reminded of meetings in these states.
 ANNOUNCED_STATUSES = [
-    MeetingStatus.SCHEDULED,
-    MeetingStatus.COLLECTING,
-    MeetingStatus.AGENDA_PUBLISHED,
+    s
+    for s in MeetingStatus
+    if s in BEFORE_OPENING_STATUSES and s != MeetingStatus.DRAFT
 ]
+
+
+@dataclass(frozen=True)
+class MeetingAction:
+    """A step staff may take on a meeting now (a button on the meeting page)."""
+
+    key: str  # the action in the URL: council:meeting_action, or "cancel"
+    label: str
+    style: str  # Bootstrap button style
+    confirm: str = ""  # when set, the step asks for confirmation, saying why
+
+
+# The step that moves a meeting into each status.
+ACTION_INTO = {
+    MeetingStatus.COLLECTING: (
+        "announce",
+        _("Schedule and open topic collection"),
+        "primary",
+    ),
+    MeetingStatus.AGENDA_PUBLISHED: ("publish", _("Publish the agenda"), "primary"),
+    MeetingStatus.IN_PROGRESS: ("start", _("Open the meeting"), "success"),
+    MeetingStatus.CONCLUDED: ("conclude", _("Conclude the meeting"), "primary"),
+    MeetingStatus.CANCELLED: ("cancel", _("Cancel the meeting"), "outline-danger"),
+}
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -458,26 +525,177 @@ class Meeting(models.Model):
                 {"ends_at": _("The meeting must end after it starts.")}
             )
 
+    # -- what the meeting allows now (ask these; never compare status strings) --
+
     @property
-    def is_open_for_check_in(self) -> bool:
+    def is_draft(self) -> bool:
+        return self.status == MeetingStatus.DRAFT
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def is_in_progress(self) -> bool:
         return self.status == MeetingStatus.IN_PROGRESS
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (MeetingStatus.CONCLUDED, MeetingStatus.CANCELLED)
+        return not MEETING_TRANSITIONS.get(self.status)
+
+    @property
+    def before_opening(self) -> bool:
+        """The meeting has yet to open: time left until it counts down."""
+        return self.status in BEFORE_OPENING_STATUSES
 
     @property
     def agenda_editable(self) -> bool:
-        return self.status in (
-            MeetingStatus.DRAFT,
-            MeetingStatus.SCHEDULED,
-            MeetingStatus.COLLECTING,
-            MeetingStatus.AGENDA_PUBLISHED,
+        """Items may be added, moved and removed until the meeting opens."""
+        return self.status in BEFORE_OPENING_STATUSES
+
+    @property
+    def can_reschedule(self) -> bool:
+        return self.status in BEFORE_OPENING_STATUSES
+
+    @property
+    def agenda_is_public(self) -> bool:
+        """Everyone who sees the meeting may read its agenda."""
+        if self.status == MeetingStatus.CANCELLED:
+            return self.agenda_published_at is not None
+        return self.status in AGENDA_PUBLIC_STATUSES
+
+    @property
+    def shows_quorum(self) -> bool:
+        return self.status in AGENDA_PUBLIC_STATUSES
+
+    @property
+    def attendance_open(self) -> bool:
+        """Staff record attendance (on behalf of anyone)."""
+        return self.status in ATTENDANCE_STATUSES
+
+    @property
+    def self_check_in_open(self) -> bool:
+        """Representatives and invitees check themselves in (QR)."""
+        return self.status in SELF_CHECK_IN_STATUSES
+
+    def collection_open(self, now=None) -> bool:
+        """Residents' topics go into this meeting's collection right now."""
+        now = now or timezone.now()
+        window = self.window if self.window_id else None
+        return (
+            self.status in COLLECTING_STATUSES
+            and window is not None
+            and window.is_open(now)
         )
+
+    @property
+    def collection_is_open(self) -> bool:
+        return self.collection_open()
+
+    def publishing_closes_collection(self, now=None) -> bool:
+        """Publishing now would end topic collection before its deadline."""
+        now = now or timezone.now()
+        window = self.window if self.window_id else None
+        return (
+            self.status in COLLECTING_STATUSES
+            and window is not None
+            and window.closed_at is None
+            and now < window.closes_at
+        )
+
+    def opens_before_its_day(self, now=None) -> bool:
+        """Opening now would be on an earlier day than the one scheduled."""
+        if self.starts_at is None:
+            return False
+        return local_day(now or timezone.now()) < local_day(self.starts_at)
+
+    def confirmation_for(self, key: str, now=None) -> str:
+        """Why step `key` needs confirming now, or "" when it does not."""
+        if key == "publish" and self.publishing_closes_collection(now):
+            return str(
+                _(
+                    "Topic collection is open until %(deadline)s. Publishing the "
+                    "agenda closes it now: topics submitted from now on go to the "
+                    "next meeting."
+                )
+                % {"deadline": format_when(self.window.closes_at)}
+            )
+        if key == "start" and self.opens_before_its_day(now):
+            return str(
+                _(
+                    "This meeting is scheduled for %(when)s. Opening it now moves "
+                    "its start to now."
+                )
+                % {"when": format_when(self.starts_at)}
+            )
+        return ""
+
+    def next_actions(self, now=None) -> list[MeetingAction]:
+        """The steps staff may take now, in the order of the cycle."""
+        allowed = MEETING_TRANSITIONS.get(self.status, set())
+        actions = []
+        for target in MeetingStatus:
+            if target not in allowed or target not in ACTION_INTO:
+                continue
+            key, label, style = ACTION_INTO[target]
+            actions.append(
+                MeetingAction(
+                    key=key,
+                    label=str(label),
+                    style=style,
+                    confirm=self.confirmation_for(key, now),
+                )
+            )
+        return actions
+
+    @property
+    def actions(self) -> list[MeetingAction]:
+        return self.next_actions()
+
+    @property
+    def status_style(self) -> str:
+        """The Bootstrap colour of the status badge."""
+        if self.is_cancelled:
+            return "secondary"
+        if self.is_in_progress:
+            return "success"
+        return "primary"
 
     @property
     def location(self) -> str:
         return " ".join(p for p in (self.place, self.room) if p)
+
+    # -- the rotating self check-in code (signed, never stored) ----------------
+
+    def _check_in_signature(self, period: int) -> str:
+        return salted_hmac(
+            "council.self_check_in", f"{self.pk}:{self.check_in_token}:{period}"
+        ).hexdigest()[:20]
+
+    @staticmethod
+    def _check_in_period(now) -> int:
+        return int(now.timestamp() // CHECK_IN_CODE_PERIOD.total_seconds())
+
+    def self_check_in_code(self, now=None) -> str:
+        """The code in the check-in QR right now: its period and an HMAC of it.
+
+        It changes every CHECK_IN_CODE_PERIOD without a write to the database;
+        a photo of the QR sent to a group chat stops working minutes later.
+        """
+        period = self._check_in_period(now or timezone.now())
+        return f"{period}-{self._check_in_signature(period)}"
+
+    def self_check_in_code_state(self, code: str, now=None) -> str:
+        """ "current" (this period or the one before), "expired" or "invalid"."""
+        period_text, _dash, signature = (code or "").partition("-")
+        if not period_text.isdigit() or not constant_time_compare(
+            signature, self._check_in_signature(int(period_text))
+        ):
+            return "invalid"
+        period, current = int(period_text), self._check_in_period(now or timezone.now())
+        if period in (current, current - 1):
+            return "current"
+        return "expired" if period < current else "invalid"
 
     def can_move_to(self, status) -> bool:
         return status in MEETING_TRANSITIONS.get(self.status, set())
@@ -775,3 +993,44 @@ class Attendance(models.Model):
     @property
     def is_present(self) -> bool:
         return self.status in PRESENT_STATUSES
+
+
+class AttendanceChange(models.Model):
+    """One recorded state of someone's attendance, kept when it is corrected.
+
+    Append-only: the Attendance row holds the current state (what the quorum
+    counts); these rows tell who recorded what, and when.
+    """
+
+    attendance = models.ForeignKey(
+        Attendance,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("attendance"),
+    )
+    status = models.CharField(
+        _("attendance"), max_length=20, choices=AttendanceStatus.choices
+    )
+    previous_status = models.CharField(
+        _("before"), max_length=20, choices=AttendanceStatus.choices, blank=True
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    on_behalf = models.BooleanField(
+        _("recorded by staff on their behalf"), default=False
+    )
+    changed_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance change")
+        verbose_name_plural = _("attendance changes")
+        ordering = ["attendance", "changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.attendance_id} · {self.get_status_display()}"

@@ -13,7 +13,7 @@ gate on `meeting_quorum(meeting).can_vote`.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from core.display import local_day
 
 from .models import (
     PRESENT_STATUSES,
@@ -54,7 +54,7 @@ class QuorumReport:
 
 def meeting_seats(meeting: Meeting):
     """Return the seats current on the meeting's date, with kind and people."""
-    on = timezone.localdate(meeting.starts_at)
+    on = local_day(meeting.starts_at)
     return (
         Seat.objects.filter(council_id=meeting.council_id)
         .current(on=on)

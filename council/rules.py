@@ -26,3 +26,7 @@ rules.add_perm(
 )
 rules.add_perm("council.respond_invitation", is_community_member)
 rules.add_perm("council.check_in_self", is_community_member & has_resident_record)
+# Who sees what of a meeting before it is announced or its agenda published
+# (council.selectors.meeting_visibility asks these).
+rules.add_perm("council.view_draft_meetings", is_community_staff)
+rules.add_perm("council.view_unpublished_agenda", is_staff_or_social_worker)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -13,6 +13,7 @@ from residents.models import Resident
 
 from .models import (
     Attendance,
+    AttendanceChange,
     AttendanceRole,
     Council,
     Invitation,
@@ -59,13 +60,44 @@ def council_page(*, council: Council, former_page: int = 1, page_size: int = 25)
     }
 
 
-def meeting_list(
-    *, community, which: str, include_drafts: bool, page=1, page_size: int = 25
-):
+@dataclass(frozen=True)
+class MeetingVisibility:
+    """What of one meeting a user may see."""
+
+    meeting: bool  # the meeting itself (its page, notice, check-in list ...)
+    agenda: bool  # its agenda items, even before the agenda is published
+
+
+def meetings_visible_to(*, user, community) -> QuerySet:
+    """The community's meetings `user` may see: drafts only for staff."""
     meetings = Meeting.objects.filter(community=community)
-    if not include_drafts:
+    if not user.has_perm("council.view_draft_meetings", community):
         meetings = meetings.exclude(status=MeetingStatus.DRAFT)
-    meetings = meetings.annotate(item_count=Count("agenda_items", distinct=True))
+    return meetings
+
+
+def meeting_visibility(*, meeting: Meeting, user) -> MeetingVisibility:
+    """Whether `user` may see the meeting, and its agenda.
+
+    Drafts only for staff; an unpublished agenda only for staff and social
+    workers; a published one for everyone who sees the meeting.
+    """
+    community = meeting.community
+    if not user.has_perm("council.view_meetings", community) or (
+        meeting.is_draft and not user.has_perm("council.view_draft_meetings", community)
+    ):
+        return MeetingVisibility(meeting=False, agenda=False)
+    return MeetingVisibility(
+        meeting=True,
+        agenda=meeting.agenda_is_public
+        or user.has_perm("council.view_unpublished_agenda", community),
+    )
+
+
+def meeting_list(*, community, user, which: str, page=1, page_size: int = 25):
+    meetings = meetings_visible_to(user=user, community=community).annotate(
+        item_count=Count("agenda_items", distinct=True)
+    )
     if which == "past":
         meetings = meetings.past().order_by("-starts_at", "-pk")
     else:
@@ -90,7 +122,10 @@ def meeting_timeline(meeting: Meeting, now: datetime | None = None):
     closes = window.closes_at if window else None
     if window and window.closed_at and window.closed_at < window.closes_at:
         closes = window.closed_at  # closed, then the meeting moved: stays closed
-    follow_up_end = meeting.ends_at + timedelta(days=30)
+    try:
+        follow_up_end = meeting.ends_at + timedelta(days=30)
+    except OverflowError:  # a meeting stored at the end of the calendar
+        follow_up_end = None
     phases = [
         ("collection", _("Topic collection open"), opens, closes),
         ("pre_consultation", _("Pre-meeting consultation"), closes, meeting.starts_at),
@@ -132,15 +167,10 @@ def meeting_timeline(meeting: Meeting, now: datetime | None = None):
         if state == "current" and current is None:
             current = phase
         result.append(phase)
-    if meeting.status == MeetingStatus.CANCELLED:
+    if meeting.is_cancelled:
         current = None
     next_deadline = None
-    if meeting.status in (
-        MeetingStatus.DRAFT,
-        MeetingStatus.SCHEDULED,
-        MeetingStatus.COLLECTING,
-        MeetingStatus.AGENDA_PUBLISHED,
-    ):
+    if meeting.before_opening:
         for moment, label in (
             (closes, _("until topic collection closes")),
             (meeting.starts_at, _("until the meeting")),
@@ -210,10 +240,13 @@ class CheckInRow:
 def check_in_rows(*, meeting: Meeting):
     """Everyone expected at the meeting with their attendance, and the quorum."""
     seats = list(meeting_seats(meeting))
+    changes = AttendanceChange.objects.select_related("changed_by").order_by(
+        "changed_at", "pk"
+    )
     attendances = list(
-        Attendance.objects.filter(meeting=meeting).select_related(
-            "resident", "invitation__organization", "checked_in_by"
-        )
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("resident", "invitation__organization", "checked_in_by")
+        .prefetch_related(Prefetch("changes", queryset=changes))
     )
     by_resident = {a.resident_id: a for a in attendances if a.resident_id}
     by_invitation = {

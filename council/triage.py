@@ -21,13 +21,15 @@ from topics.models import Topic
 
 from . import services
 from .models import AgendaItem, Meeting, MeetingStatus
+from .selectors import meetings_visible_to
 
 
-def _meeting(community, pk) -> Meeting:
+def _meeting(community, pk, user) -> Meeting:
     return get_object_or_404(
-        Meeting.objects.select_related("community", "window"),
+        meetings_visible_to(user=user, community=community).select_related(
+            "community", "window"
+        ),
         pk=pk,
-        community=community,
     )
 
 
@@ -56,7 +58,8 @@ def consultation_context(*, item: AgendaItem, user) -> dict:
 def triage_index(request, community):
     """Meetings with a topic collection, upcoming first, with topics left to review."""
     meetings = (
-        Meeting.objects.filter(community=community, window__isnull=False)
+        meetings_visible_to(user=request.user, community=community)
+        .filter(window__isnull=False)
         .exclude(status=MeetingStatus.CANCELLED)
         .select_related("window")
         .order_by("-starts_at", "-pk")
@@ -76,7 +79,7 @@ def triage_index(request, community):
 
 @community_view("topics.triage_topics")
 def triage_page(request, community, pk):
-    meeting = _meeting(community, pk)
+    meeting = _meeting(community, pk, request.user)
     groups = topic_selectors.topics_for_triage(
         community=community, window=meeting.window
     )
@@ -114,7 +117,7 @@ def triage_page(request, community, pk):
 @community_view("topics.triage_topics")
 def triage_action(request, community, pk, topic_pk):
     """Accept, merge, decline or defer one topic of this meeting's collection."""
-    meeting = _meeting(community, pk)
+    meeting = _meeting(community, pk, request.user)
     if meeting.window_id is None:
         raise Http404
     topic = get_object_or_404(
@@ -186,7 +189,7 @@ def triage_action(request, community, pk, topic_pk):
 @community_view("council.invite_stakeholders")
 def invite_consulted(request, community, pk, item):
     """Invite everyone consulted on this item's topic as X stakeholders, in one step."""
-    meeting = _meeting(community, pk)
+    meeting = _meeting(community, pk, request.user)
     agenda_item = get_object_or_404(
         AgendaItem.objects.select_related("meeting", "meeting__community"),
         pk=item,

@@ -1,10 +1,13 @@
 """Forms for topic pages: labels above fields, errors in the user's language."""
 
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedDateTimeField
 from residents.mobile import validate_phone
 from residents.models import Organization, Resident
 
@@ -174,8 +177,9 @@ class ConsultationForm(forms.Form):
         required=False,
         validators=[validate_phone],
     )
-    consulted_at = forms.DateTimeField(
+    consulted_at = BoundedDateTimeField(
         label=_("When"),
+        ahead=timedelta(0),  # a consultation already took place
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.display import format_when
 from residents.models import Community, Organization, Resident
 
 
@@ -88,7 +90,10 @@ class CollectionWindow(models.Model):
     @property
     def deadline_passed(self) -> bool:
         """Closed, or past its deadline while the close task has yet to run."""
-        return self.closed_at is not None or self.closes_at <= timezone.now()
+        return self.deadline_passed_at(timezone.now())
+
+    def deadline_passed_at(self, now) -> bool:
+        return self.closed_at is not None or self.closes_at <= now
 
 
 class TopicCategory(models.TextChoices):
@@ -226,19 +231,39 @@ class Topic(models.Model):
             kwargs={"community": self.community.slug, "pk": self.pk},
         )
 
-    @property
-    def is_editable(self) -> bool:
-        """The submitter may edit until review (triage) starts."""
-        return self.status == TopicStatus.SUBMITTED
+    def edit_refusal(self, now=None) -> str:
+        """Why the topic can no longer be edited, or "" while it can.
+
+        Until review starts and its collection closes, by the clock: the close
+        task running a little late changes nothing.
+        """
+        if self.status != TopicStatus.SUBMITTED:
+            return gettext(
+                "Review of this topic has started, so it can no longer be edited."
+            )
+        window = self.window if self.window_id else None
+        if window is not None and window.deadline_passed_at(now or timezone.now()):
+            return gettext(
+                "Topic collection closed at %(time)s, so the topic can no longer "
+                "be edited."
+            ) % {"time": format_when(window.closed_at or window.closes_at)}
+        return ""
 
     @property
-    def is_withdrawable(self) -> bool:
+    def is_editable(self) -> bool:
+        return not self.edit_refusal()
+
+    def withdrawable_at(self, now) -> bool:
         """Any time before the meeting (when its start is known) and the decision."""
         if self.status not in WITHDRAWABLE_STATUSES:
             return False
         window = self.window if self.window_id else None
         starts = window.meeting_starts_at if window is not None else None
-        return starts is None or timezone.now() < starts
+        return starts is None or now < starts
+
+    @property
+    def is_withdrawable(self) -> bool:
+        return self.withdrawable_at(timezone.now())
 
     @property
     def accepts_deliberation(self) -> bool:
@@ -297,6 +322,7 @@ class TopicEventKind(models.TextChoices):
     MERGED_IN = "merged_in", _("another topic merged into this one")
     DECLINED = "declined", _("declined")
     DEFERRED = "deferred", _("deferred to the next meeting")
+    MEETING_CANCELLED = "meeting_cancelled", _("its meeting was cancelled")
     WITHDRAWN = "withdrawn", _("withdrawn")
     VOTED = "voted", _("voted on")
     DECIDED = "decided", _("decided")

@@ -7,7 +7,7 @@ and tells the submitter.
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,12 +15,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.display import format_day
+from core.forms import CLOCK_SKEW, EARLIEST_DATE
 from core.scheduling import enqueue_at
 from notifications.services import notify
 from residents.models import Community, Organization, Resident, Role
 
 from .images import MAX_PHOTOS
 from .models import (
+    OPEN_STATUSES,
     WAITING_STATUSES,
     CollectionWindow,
     Comment,
@@ -194,9 +197,12 @@ def collection_window_move(
 
 
 @transaction.atomic
-def collection_window_close(*, window: CollectionWindow, now=None) -> bool:
+def collection_window_close(
+    *, window: CollectionWindow, now=None, early: bool = False
+) -> bool:
     """Close collection once its deadline has passed; start review; tell staff.
 
+    `early` closes it before its deadline (the council published the agenda).
     Idempotent: returns False (and does nothing) when the window is already closed
     or its deadline has not come (an ETA task for a window since moved later).
     """
@@ -206,7 +212,7 @@ def collection_window_close(*, window: CollectionWindow, now=None) -> bool:
         .select_related("community")
         .get(pk=window.pk)
     )
-    if window.closed_at is not None or now < window.closes_at:
+    if window.closed_at is not None or (now < window.closes_at and not early):
         return False
     window.closed_at = now
     window.save(update_fields=["closed_at"])
@@ -246,6 +252,65 @@ def collection_window_close(*, window: CollectionWindow, now=None) -> bool:
         community=window.community,
     )
     return True
+
+
+@transaction.atomic
+def collection_window_cancel(
+    *, window: CollectionWindow, by=None, reason: str = "", now=None
+) -> int:
+    """The window's meeting was cancelled: close it and move its topics on.
+
+    Topics still alive in it (submitted, under review, deferred into it, or
+    accepted onto the cancelled agenda) go into the next window that accepts
+    topics, or wait for the next one opened (which picks them up). Each submitter
+    is told where. A closed window never accepts topics again, so no lookup of
+    the window open now returns this one. Returns how many topics moved;
+    running it again moves none.
+    """
+    now = now or timezone.now()
+    window = (
+        CollectionWindow.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=window.pk)
+    )
+    if window.closed_at is None:
+        window.closed_at = now
+        window.save(update_fields=["closed_at"])
+    next_window = (
+        CollectionWindow.objects.filter(community_id=window.community_id)
+        .accepting_at(now)
+        .exclude(pk=window.pk)
+        .first()
+    )
+    topics = list(
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("community", "submitter")
+        .filter(window=window, status__in=OPEN_STATUSES)
+        .order_by("pk")
+    )
+    reason = (reason or "").strip()
+    for topic in topics:
+        topic.window = next_window
+        if topic.status != TopicStatus.DEFERRED:
+            topic.status = TopicStatus.SUBMITTED
+        topic.save(update_fields=["window", "status", "updated_at"])
+        _event(
+            topic,
+            TopicEventKind.MEETING_CANCELLED,
+            actor=by,
+            note=reason,
+            window=window.title,
+            moved_to=next_window.title if next_window else "",
+        )
+        _tell_submitter(
+            topic,
+            "topics_meeting_cancelled",
+            f"meeting_cancelled:{window.pk}",
+            window=window,
+            next_window=next_window,
+            reason=reason,
+        )
+    return len(topics)
 
 
 @transaction.atomic
@@ -414,10 +479,9 @@ def topic_update(
         raise ValidationError(
             _("Only the person who submitted this topic can edit it.")
         )
-    if not topic.is_editable:
-        raise ValidationError(
-            _("Review of this topic has started, so it can no longer be edited.")
-        )
+    refusal = topic.edit_refusal()
+    if refusal:
+        raise ValidationError(refusal)
     fields = _clean_topic_fields(
         title=title, description=description, category=category, location=location
     )
@@ -837,6 +901,17 @@ def preconsultation_record(
         )
     if position not in ConsultationPosition.values:
         raise ValidationError({"position": _("Choose their position.")})
+    earliest = datetime.combine(EARLIEST_DATE, time.min, tzinfo=UTC)
+    if not (earliest <= consulted_at <= timezone.now() + CLOCK_SKEW):
+        raise ValidationError(
+            {
+                "consulted_at": _(
+                    "Give the day of the consultation: not in the future, "
+                    "not before %(earliest)s."
+                )
+                % {"earliest": format_day(EARLIEST_DATE)}
+            }
+        )
     for party in (resident, organization):
         if party is not None and party.community_id != topic.community_id:
             raise ValidationError(_("Choose someone from this community."))

@@ -286,10 +286,7 @@ def topic_edit(request, community, pk):
             messages.success(request, _("Your changes are saved."))
             return redirect(topic.get_absolute_url() + "?saved=1")
     elif request.method == "GET" and not topic.is_editable:
-        messages.error(
-            request,
-            _("Review of this topic has started, so it can no longer be edited."),
-        )
+        messages.error(request, topic.edit_refusal())
         return redirect(topic)
     return render(
         request,

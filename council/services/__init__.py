@@ -25,10 +25,16 @@ message when the write is refused):
                        title=None, place=None, room=None, online_link=None,
                        description=None) -> Meeting
         Moves the window (topics.services.collection_window_move), tells invitees.
-    agenda_publish(*, meeting, by) -> Meeting
-    meeting_start(*, meeting, by) -> Meeting
+    agenda_publish(*, meeting, by, confirm=False) -> Meeting
+        Closes topic collection; while it is still open, refuses unless confirm
+        (ValidationError with code NEEDS_CONFIRMATION, saying why).
+    meeting_start(*, meeting, by, confirm=False) -> Meeting
+        On an earlier day than scheduled, refuses unless confirm; then the
+        recorded start moves to now.
     meeting_conclude(*, meeting, by) -> Meeting
     meeting_cancel(*, meeting, by, reason="") -> Meeting   (keeps the record)
+        Closes the collection window; its topics move to the next meeting's
+        (topics.services.collection_window_cancel).
 
     agenda_item_create(*, meeting, by, topic=None, title="", description="")
         -> AgendaItem
@@ -45,10 +51,11 @@ message when the write is refused):
 
     attendance_check_in(*, meeting, by, status=AttendanceStatus.IN_PERSON,
                         resident=None, invitation=None, name="",
-                        self_check_in=False) -> Attendance
+                        self_check_in=False, check_in_code="") -> Attendance
         Staff record anyone on their behalf; self check-in (QR) only while the
-        meeting is in progress and only for representatives, alternates and
-        invited stakeholders.
+        meeting is in progress, with the current code of the rotating QR
+        (Meeting.self_check_in_code), and only for representatives, alternates
+        and invited stakeholders.
 
     meeting_remind(*, meeting, which, now=None) -> int     which "24h" / "2h"
     meeting_reminders_sweep(*, now=None) -> int
@@ -63,6 +70,7 @@ from .agenda import (  # noqa: F401
     agenda_item_remove,
 )
 from .attendance import (  # noqa: F401
+    CHECK_IN_CODE_EXPIRED,
     attendance_check_in,
 )
 from .charter import (  # noqa: F401
@@ -79,6 +87,7 @@ from .invitations import (  # noqa: F401
     invitations_from_consultations,
 )
 from .meetings import (  # noqa: F401
+    NEEDS_CONFIRMATION,
     agenda_publish,
     locked_meeting,
     meeting_announce,

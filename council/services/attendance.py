@@ -5,18 +5,24 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from residents.models import Resident
 
 from ..models import (
     Attendance,
+    AttendanceChange,
     AttendanceRole,
     AttendanceStatus,
     Invitation,
     Meeting,
-    MeetingStatus,
 )
 from .meetings import locked_meeting
+
+CHECK_IN_CODE_EXPIRED = gettext_lazy(
+    "This check-in code has expired: it changes every two minutes. Scan the QR "
+    "code on the screen in the meeting room again."
+)
 
 
 def _role_for_resident(meeting: Meeting, resident: Resident):
@@ -52,11 +58,13 @@ def attendance_check_in(
     invitation: Invitation | None = None,
     name: str = "",
     self_check_in: bool = False,
+    check_in_code: str = "",
 ) -> Attendance:
-    """Record (or correct) one person's attendance.
+    """Record (or correct) one person's attendance, keeping every change.
 
     Staff record anyone on their behalf once the agenda is published; a resident
-    checks themselves in (QR) only while the meeting is in progress and only if
+    checks themselves in (QR) only while the meeting is in progress, with the
+    code of the QR on the screen now (or the one just before), and only if
     they hold a seat, stand in as an alternate or are an invited stakeholder.
     Locks the meeting row, so two check-ins of one person make one row.
     """
@@ -64,16 +72,15 @@ def attendance_check_in(
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": _("Choose how they attend.")})
     if self_check_in:
-        if meeting.status != MeetingStatus.IN_PROGRESS:
+        if not meeting.self_check_in_open:
             raise ValidationError(
                 _("Check-in is open only while the meeting is in progress.")
             )
         if resident is None or resident.user_id != getattr(by, "pk", None):
             raise ValidationError(_("You can only check yourself in."))
-    elif meeting.status not in (
-        MeetingStatus.AGENDA_PUBLISHED,
-        MeetingStatus.IN_PROGRESS,
-    ):
+        if meeting.self_check_in_code_state(check_in_code) != "current":
+            raise ValidationError(CHECK_IN_CODE_EXPIRED, code="expired")
+    elif not meeting.attendance_open:
         raise ValidationError(
             _(
                 "Attendance is recorded once the agenda is published and until the "
@@ -116,11 +123,27 @@ def attendance_check_in(
         "checked_in_at": timezone.now(),
         "name": name,
     }
-    if lookup is None:
-        attendance = Attendance(meeting=meeting, **values)
-        attendance.save()
-        return attendance
-    attendance, _created = Attendance.objects.update_or_create(
-        **lookup, defaults=values
+    attendance = (
+        Attendance.objects.filter(**lookup).first() if lookup is not None else None
+    )
+    previous = ""
+    if attendance is None:
+        attendance = Attendance.objects.create(
+            **{"meeting": meeting, **(lookup or {}), **values}
+        )
+    elif attendance.status == status:
+        return attendance  # recorded already: keep who and when
+    else:
+        previous = attendance.status
+        for field, value in values.items():
+            setattr(attendance, field, value)
+        attendance.save(update_fields=list(values))
+    AttendanceChange.objects.create(
+        attendance=attendance,
+        status=status,
+        previous_status=previous,
+        changed_by=by,
+        on_behalf=values["on_behalf"],
+        changed_at=values["checked_in_at"],
     )
     return attendance

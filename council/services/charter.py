@@ -115,7 +115,9 @@ def seat_kind_update(
     *, kind: SeatKind, by, name: str, position: int, seat_count: int
 ) -> SeatKind:
     """Rename, reorder or resize a seat kind (logged)."""
-    kind = SeatKind.objects.select_for_update().get(pk=kind.pk)
+    kind = SeatKind.objects.select_for_update().filter(pk=kind.pk).first()
+    if kind is None:
+        raise ValidationError(_("This seat kind no longer exists."))
     name = (name or "").strip()
     if name == kind.label and kind.code:
         name = kind.name  # unchanged standard name stays translatable

@@ -1,19 +1,28 @@
 """Meetings: scheduling, announcing, moving, publishing, starting, ending, reminders."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.display import format_day
+from core.forms import EARLIEST_DATE
 from core.scheduling import enqueue_at
 from notifications.services import notify
 from residents.models import Community
-from topics.services import collection_window_move, collection_window_open
+from topics.services import (
+    collection_window_cancel,
+    collection_window_close,
+    collection_window_move,
+    collection_window_open,
+)
 
 from ..models import (
     ANNOUNCED_STATUSES,
+    MEETING_HORIZON,
+    MEETING_MAX_LENGTH,
     Council,
     Meeting,
     MeetingStatus,
@@ -22,15 +31,49 @@ from ..selectors import meeting_participants
 from .charter import council_for_community
 
 REMINDERS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
+# The code of the ValidationError a step raises when it needs confirming first;
+# its message says why (Meeting.confirmation_for).
+NEEDS_CONFIRMATION = "needs_confirmation"
+
+
+def _require_confirmation(meeting: Meeting, key: str, *, confirm: bool, now) -> None:
+    reason = meeting.confirmation_for(key, now)
+    if reason and not confirm:
+        raise ValidationError(reason, code=NEEDS_CONFIRMATION)
+
+
+def _close_collection(meeting: Meeting, *, now) -> None:
+    """End topic collection now, deadline or not: no topic joins after this."""
+    if meeting.window_id and meeting.window.closed_at is None:
+        collection_window_close(window=meeting.window, now=now, early=True)
+        meeting.window.refresh_from_db()
 
 
 def _window_closes_at(council: Council, starts_at: datetime) -> datetime:
     return starts_at - timedelta(days=council.collection_lead_days)
 
 
-def _check_times(*, council, starts_at, ends_at, confirm_short_window, now):
+def _check_calendar(*, starts_at, ends_at, now) -> None:
+    """A start between 2000 and five years ahead; an end the same day or so."""
+    earliest = datetime.combine(EARLIEST_DATE, time.min, tzinfo=UTC)
+    if not (earliest <= starts_at <= now + MEETING_HORIZON):
+        raise ValidationError(
+            {
+                "starts_at": _("Choose a date between %(earliest)s and %(latest)s.")
+                % {
+                    "earliest": format_day(EARLIEST_DATE),
+                    "latest": format_day(now + MEETING_HORIZON),
+                }
+            }
+        )
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    if ends_at - starts_at > MEETING_MAX_LENGTH:
+        raise ValidationError({"ends_at": _("A meeting can last at most 24 hours.")})
+
+
+def _check_times(*, council, starts_at, ends_at, confirm_short_window, now):
+    _check_calendar(starts_at=starts_at, ends_at=ends_at, now=now)
     if starts_at <= now:
         raise ValidationError({"starts_at": _("Choose a time in the future.")})
     closes_at = _window_closes_at(council, starts_at)
@@ -130,10 +173,7 @@ def meeting_schedule(
         created_by=by,
     )
     if draft:
-        if ends_at <= starts_at:
-            raise ValidationError(
-                {"ends_at": _("The meeting must end after it starts.")}
-            )
+        _check_calendar(starts_at=starts_at, ends_at=ends_at, now=now)
     else:
         _open_window(meeting, confirm_short_window=confirm_short_window, now=now)
         meeting.status = MeetingStatus.COLLECTING
@@ -180,11 +220,12 @@ def _refuse_move(meeting: Meeting, target) -> None:
 def meeting_announce(*, meeting: Meeting, by, confirm_short_window=False) -> Meeting:
     """Schedule a draft meeting: open its collection window and remind invitees."""
     meeting = locked_meeting(meeting)
-    if meeting.status != MeetingStatus.DRAFT or not meeting.can_move_to(
-        MeetingStatus.COLLECTING
-    ):
+    if not meeting.can_move_to(MeetingStatus.COLLECTING):
         raise ValidationError(_("Only a draft meeting can be scheduled."))
-    _open_window(meeting, confirm_short_window=confirm_short_window, now=timezone.now())
+    if meeting.window_id is None:
+        _open_window(
+            meeting, confirm_short_window=confirm_short_window, now=timezone.now()
+        )
     meeting.status = MeetingStatus.COLLECTING
     meeting.save(update_fields=["window", "status", "updated_at"])
     _schedule_reminders(meeting)
@@ -211,12 +252,7 @@ def meeting_reschedule(
     and everyone invited is told.
     """
     meeting = locked_meeting(meeting)
-    if meeting.status not in (
-        MeetingStatus.DRAFT,
-        MeetingStatus.SCHEDULED,
-        MeetingStatus.COLLECTING,
-        MeetingStatus.AGENDA_PUBLISHED,
-    ):
+    if not meeting.can_reschedule:
         raise ValidationError(
             _("A %(status)s meeting cannot be rescheduled.")
             % {"status": meeting.get_status_display()}
@@ -240,11 +276,8 @@ def meeting_reschedule(
     moved = starts_at != meeting.starts_at or ends_at != meeting.ends_at
     now = timezone.now()
     if moved:
-        if meeting.status == MeetingStatus.DRAFT:
-            if ends_at <= starts_at:
-                raise ValidationError(
-                    {"ends_at": _("The meeting must end after it starts.")}
-                )
+        if meeting.is_draft:
+            _check_calendar(starts_at=starts_at, ends_at=ends_at, now=now)
         else:
             closes_at = _check_times(
                 council=meeting.council,
@@ -302,14 +335,21 @@ def meeting_reschedule(
 
 
 @transaction.atomic
-def agenda_publish(*, meeting: Meeting, by) -> Meeting:
-    """Publish the agenda and tell everyone invited."""
+def agenda_publish(*, meeting: Meeting, by, confirm: bool = False) -> Meeting:
+    """Publish the agenda, close topic collection and tell everyone invited.
+
+    While collection is still open this needs `confirm`: publishing ends it early
+    (topics submitted afterwards go to the next meeting).
+    """
     meeting = locked_meeting(meeting)
     _refuse_move(meeting, MeetingStatus.AGENDA_PUBLISHED)
     if not meeting.agenda_items.exists():
         raise ValidationError(_("Add at least one agenda item before publishing."))
+    now = timezone.now()
+    _require_confirmation(meeting, "publish", confirm=confirm, now=now)
+    _close_collection(meeting, now=now)
     meeting.status = MeetingStatus.AGENDA_PUBLISHED
-    meeting.agenda_published_at = timezone.now()
+    meeting.agenda_published_at = now
     meeting.save(update_fields=["status", "agenda_published_at", "updated_at"])
     notify(
         recipients=meeting_participants(meeting),
@@ -326,13 +366,33 @@ def agenda_publish(*, meeting: Meeting, by) -> Meeting:
 
 
 @transaction.atomic
-def meeting_start(*, meeting: Meeting, by) -> Meeting:
-    """Open the meeting: check-in (QR included) is possible from now."""
+def meeting_start(*, meeting: Meeting, by, confirm: bool = False) -> Meeting:
+    """Open the meeting: check-in (QR included) is possible from now.
+
+    Opening on an earlier day than scheduled needs `confirm`, and moves the
+    recorded start (and end, keeping the length) to now, so every page tells
+    the same story. On the day itself the schedule stays as it is.
+    """
     meeting = locked_meeting(meeting)
     _refuse_move(meeting, MeetingStatus.IN_PROGRESS)
+    now = timezone.now()
+    _require_confirmation(meeting, "start", confirm=confirm, now=now)
+    _close_collection(meeting, now=now)
+    fields = ["status", "started_at", "updated_at"]
+    if meeting.opens_before_its_day(now):
+        length = meeting.ends_at - meeting.starts_at
+        meeting.starts_at, meeting.ends_at = now, now + length
+        fields += ["starts_at", "ends_at"]
+        if meeting.window_id:
+            meeting.window = collection_window_move(
+                window=meeting.window,
+                opens_at=meeting.window.opens_at,
+                closes_at=meeting.window.closes_at,
+                meeting_starts_at=now,
+            )
     meeting.status = MeetingStatus.IN_PROGRESS
-    meeting.started_at = timezone.now()
-    meeting.save(update_fields=["status", "started_at", "updated_at"])
+    meeting.started_at = now
+    meeting.save(update_fields=fields)
     return meeting
 
 
@@ -348,16 +408,27 @@ def meeting_conclude(*, meeting: Meeting, by) -> Meeting:
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by, reason: str = "") -> Meeting:
-    """Cancel the meeting, keep its record and tell everyone invited."""
+    """Cancel the meeting, keep its record and tell everyone invited.
+
+    Its topic collection closes, and its topics move on to the next meeting's
+    collection (or wait for the next one scheduled); their submitters are told.
+    """
     meeting = locked_meeting(meeting)
     _refuse_move(meeting, MeetingStatus.CANCELLED)
-    was_announced = meeting.status != MeetingStatus.DRAFT
+    was_announced = not meeting.is_draft
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancelled_at = timezone.now()
     meeting.cancel_reason = reason.strip()
     meeting.save(
         update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"]
     )
+    if meeting.window_id:
+        collection_window_cancel(
+            window=meeting.window,
+            by=by,
+            reason=meeting.cancel_reason,
+            now=meeting.cancelled_at,
+        )
     if was_announced:
         notify(
             recipients=meeting_participants(meeting),

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,10 +18,9 @@ from ..forms import (
 )
 from ..models import (
     Invitation,
-    MeetingStatus,
 )
 from ..predicates import resident_for
-from ..selectors import meeting_detail
+from ..selectors import meeting_detail, meeting_visibility
 from ..triage import consultation_context
 from .common import agenda_item_or_404, meeting_or_404, perms_for
 
@@ -29,7 +29,7 @@ from .common import agenda_item_or_404, meeting_or_404, perms_for
 
 @community_view("council.manage_meetings")
 def agenda_item_add(request, community, pk):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     form = AgendaItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,7 +73,7 @@ def _agenda_response(request, community, meeting):
 @require_POST
 @community_view("council.manage_meetings")
 def agenda_item_move(request, community, pk, item):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     agenda_item = agenda_item_or_404(meeting, item)
     try:
         services.agenda_item_move(
@@ -90,7 +90,7 @@ def agenda_item_move(request, community, pk, item):
 @require_POST
 @community_view("council.manage_meetings")
 def agenda_item_remove(request, community, pk, item):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     agenda_item = agenda_item_or_404(meeting, item)
     try:
         services.agenda_item_remove(item=agenda_item, by=request.user)
@@ -107,6 +107,8 @@ def agenda_item_remove(request, community, pk, item):
 @community_view("council.view_meetings")
 def agenda_item_page(request, community, pk, item):
     meeting = meeting_or_404(community, pk, request.user)
+    if not meeting_visibility(meeting=meeting, user=request.user).agenda:
+        raise Http404
     agenda_item = agenda_item_or_404(meeting, item)
     invitations = list(
         agenda_item.invitations.select_related(
@@ -124,11 +126,7 @@ def agenda_item_page(request, community, pk, item):
         )
     perms_ = perms_for(request.user, community)
     form = None
-    if (
-        perms_["invite"]
-        and not meeting.is_finished
-        and meeting.status != MeetingStatus.DRAFT
-    ):
+    if perms_["invite"] and not meeting.is_finished and not meeting.is_draft:
         form = InvitationForm(community=community, initial={"who": "resident"})
     return render(
         request,
@@ -147,7 +145,7 @@ def agenda_item_page(request, community, pk, item):
 
 @community_view("council.invite_stakeholders")
 def invitation_create(request, community, pk, item):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     agenda_item = agenda_item_or_404(meeting, item)
     form = InvitationForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():

@@ -22,6 +22,7 @@ from ..forms import (
     ObserverForm,
 )
 from ..models import (
+    CHECK_IN_CODE_PERIOD,
     AttendanceStatus,
     Invitation,
 )
@@ -65,7 +66,7 @@ def _attendance_context(request, community, meeting):
 
 @community_view("council.view_attendance")
 def attendance(request, community, pk):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     context = _attendance_context(request, community, meeting)
     context["observer_form"] = ObserverForm(community=community)
     return render(request, "council/attendance.html", context)
@@ -85,7 +86,7 @@ def quorum_partial(request, community, pk):
 @require_POST
 @community_view("council.record_attendance")
 def attendance_mark(request, community, pk):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     form = AttendanceForm(request.POST)
     error = None
     if form.is_valid():
@@ -124,7 +125,7 @@ def attendance_mark(request, community, pk):
 @require_POST
 @community_view("council.record_attendance")
 def attendance_add_observer(request, community, pk):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     form = ObserverForm(request.POST, community=community)
     if form.is_valid():
         try:
@@ -153,36 +154,38 @@ def _check_in_url(request, meeting) -> str:
     return request.build_absolute_uri(
         reverse(
             "council:self_check_in",
-            args=[meeting.community.slug, meeting.pk, meeting.check_in_token],
+            args=[meeting.community.slug, meeting.pk, meeting.self_check_in_code()],
         )
     )
 
 
 @community_view("council.record_attendance")
 def check_in_qr(request, community, pk):
-    meeting = meeting_or_404(community, pk)
+    """The QR for the screen in the room; htmx fetches a fresh one every 20 s."""
+    meeting = meeting_or_404(community, pk, request.user)
     url = _check_in_url(request, meeting)
-    return render(
-        request,
-        "council/check_in_qr.html",
-        {
-            "community": community,
-            "meeting": meeting,
-            "url": url,
-            "qr": qr_svg(url, 10),
-        },
-    )
+    context = {
+        "community": community,
+        "meeting": meeting,
+        "url": url,
+        "qr": qr_svg(url, 10),
+        "period_minutes": int(CHECK_IN_CODE_PERIOD.total_seconds() // 60),
+    }
+    if request.htmx:
+        return render(request, "council/partials/_check_in_qr.html", context)
+    return render(request, "council/check_in_qr.html", context)
 
 
 @community_view("council.check_in_self")
 def self_check_in(request, community, pk, token):
     meeting = meeting_or_404(community, pk, request.user)
-    if token != meeting.check_in_token:
+    state = meeting.self_check_in_code_state(token)
+    if state == "invalid":
         raise Http404
     resident = resident_for(request.user, community)
-    error = None
+    error = str(services.CHECK_IN_CODE_EXPIRED) if state == "expired" else None
     attendance = meeting.attendances.filter(resident=resident).first()
-    if request.method == "POST":
+    if request.method == "POST" and error is None:
         status = (
             AttendanceStatus.ONLINE
             if request.POST.get("status") == AttendanceStatus.ONLINE
@@ -195,6 +198,7 @@ def self_check_in(request, community, pk, token):
                 resident=resident,
                 status=status,
                 self_check_in=True,
+                check_in_code=token,
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)

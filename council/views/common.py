@@ -1,28 +1,22 @@
 """What every council page needs: the meeting or agenda item of the URL, the user's permissions."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ..models import (
     AgendaItem,
     Meeting,
-    MeetingStatus,
 )
+from ..selectors import meetings_visible_to
 
 
-def meeting_or_404(community, pk, user=None) -> Meeting:
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("council", "community", "window"),
+def meeting_or_404(community, pk, user) -> Meeting:
+    """The meeting of the URL, if `user` may see it (selectors.meeting_visibility)."""
+    return get_object_or_404(
+        meetings_visible_to(user=user, community=community).select_related(
+            "council", "community", "window"
+        ),
         pk=pk,
-        community=community,
     )
-    if (
-        user is not None
-        and meeting.status == MeetingStatus.DRAFT
-        and not user.has_perm("council.manage_meetings", community)
-    ):
-        raise Http404
-    return meeting
 
 
 def agenda_item_or_404(meeting, item_pk) -> AgendaItem:

@@ -19,7 +19,7 @@ from ..forms import (
     MeetingForm,
 )
 from ..predicates import resident_for
-from ..selectors import meeting_detail, meeting_list
+from ..selectors import meeting_detail, meeting_list, meeting_visibility
 from .common import meeting_or_404, perms_for
 
 # -- meetings ------------------------------------------------------------------
@@ -31,8 +31,8 @@ def meetings(request, community):
     perms_ = perms_for(request.user, community)
     page = meeting_list(
         community=community,
+        user=request.user,
         which=which,
-        include_drafts=perms_["manage_meetings"],
         page=request.GET.get("page") or 1,
     )
     return render(
@@ -73,7 +73,7 @@ def meeting_create(request, community):
 
 @community_view("council.manage_meetings")
 def meeting_edit(request, community, pk):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     initial = {
         name: getattr(meeting, name)
         for name in (
@@ -118,18 +118,37 @@ MEETING_ACTIONS = {
     "start": (services.meeting_start, _("The meeting is open: check-in has started.")),
     "conclude": (services.meeting_conclude, _("The meeting was concluded.")),
 }
+# Steps that may ask for confirmation first (Meeting.confirmation_for says when).
+CONFIRMED = {"publish", "start"}
 
 
 @require_POST
 @community_view("council.manage_meetings")
 def meeting_action(request, community, pk, action):
-    meeting = meeting_or_404(community, pk)
+    """Take one step; a step that needs confirming answers with a confirmation page."""
+    meeting = meeting_or_404(community, pk, request.user)
     if action not in MEETING_ACTIONS:
         raise Http404
     service, done = MEETING_ACTIONS[action]
+    options = {"confirm": "confirm" in request.POST} if action in CONFIRMED else {}
     try:
-        service(meeting=meeting, by=request.user)
+        service(meeting=meeting, by=request.user, **options)
     except ValidationError as exc:
+        if getattr(exc, "code", None) == services.NEEDS_CONFIRMATION:
+            label = next(
+                (a.label for a in meeting.next_actions() if a.key == action), ""
+            )
+            return render(
+                request,
+                "council/meeting_confirm.html",
+                {
+                    "community": community,
+                    "meeting": meeting,
+                    "action": action,
+                    "label": label,
+                    "reason": exc.message,
+                },
+            )
         for message in exc.messages:
             messages.error(request, message)
     else:
@@ -139,7 +158,7 @@ def meeting_action(request, community, pk, action):
 
 @community_view("council.manage_meetings")
 def meeting_cancel(request, community, pk):
-    meeting = meeting_or_404(community, pk)
+    meeting = meeting_or_404(community, pk, request.user)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,6 +190,7 @@ def meeting_page(request, community, pk):
         {
             "community": community,
             "meeting": meeting,
+            "visibility": meeting_visibility(meeting=meeting, user=request.user),
             "perms_": perms_for(request.user, community),
             "item_form": AgendaItemForm(),
             **data,
@@ -196,14 +216,20 @@ def meeting_ics_view(request, community, pk):
 @community_view("council.view_meetings")
 def meeting_print(request, community, pk):
     meeting = meeting_or_404(community, pk, request.user)
+    visibility = meeting_visibility(meeting=meeting, user=request.user)
     url = request.build_absolute_uri(meeting.get_absolute_url())
-    items = list(meeting.agenda_items.order_by("position", "pk"))
+    items = (
+        list(meeting.agenda_items.order_by("position", "pk"))
+        if visibility.agenda
+        else []
+    )
     return render(
         request,
         "council/meeting_print.html",
         {
             "community": community,
             "meeting": meeting,
+            "visibility": visibility,
             "items": items,
             "url": url,
             "qr": qr_svg(url, 5),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from council import services
 from council.models import SeatKind
 from tests.factories import OrganizationFactory, ResidentFactory
+from topics import services as topic_services
 
 
 def seat_council(community, *, by=None, per_kind=1, alternates=False):
@@ -50,8 +51,26 @@ def schedule(community, *, by=None, days=10, **kwargs):
     return services.meeting_schedule(community=community, by=by, **values)
 
 
-def in_progress(meeting, *, by=None, items=1):
+def publish(meeting, *, by=None, items=1):
+    """Add `items` agenda items and publish the agenda (closing collection early)."""
     for n in range(items):
         services.agenda_item_create(meeting=meeting, by=by, title=f"事项{n + 1}")
-    services.agenda_publish(meeting=meeting, by=by)
-    return services.meeting_start(meeting=meeting, by=by)
+    return services.agenda_publish(meeting=meeting, by=by, confirm=True)
+
+
+def in_progress(meeting, *, by=None, items=1):
+    """Publish the agenda and open the meeting now, days before its date."""
+    publish(meeting, by=by, items=items)
+    return services.meeting_start(meeting=meeting, by=by, confirm=True)
+
+
+def submit_topic(community, title="修三号楼路灯"):
+    """A new resident submits a topic into whatever collection accepts it now."""
+    return topic_services.topic_submit(
+        community=community,
+        submitter=ResidentFactory(community=community),
+        by=None,
+        title=title,
+        description="路灯坏了，晚上太黑。",
+        category="facilities",
+    )

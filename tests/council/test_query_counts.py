@@ -11,6 +11,7 @@ from council import services
 from council.models import (
     AgendaItem,
     Attendance,
+    AttendanceChange,
     AttendanceRole,
     Invitation,
     Seat,
@@ -69,7 +70,7 @@ def populate(community, staff_user, n):
         )
         for i in range(n)
     )
-    Attendance.objects.bulk_create(
+    attendances = Attendance.objects.bulk_create(
         Attendance(
             meeting=meeting,
             resident=seat.resident,
@@ -79,6 +80,18 @@ def populate(community, staff_user, n):
             checked_in_by=staff_user,
         )
         for seat in seats
+    )
+    # Each was corrected once: absent first, then present.
+    AttendanceChange.objects.bulk_create(
+        AttendanceChange(
+            attendance=attendance,
+            status=status,
+            previous_status=previous,
+            changed_by=staff_user,
+            on_behalf=True,
+        )
+        for attendance in attendances
+        for previous, status in (("", "absent"), ("absent", "in_person"))
     )
     return meeting
 

@@ -95,11 +95,11 @@ def test_full_state_machine(community, staff_user, seated):
     with pytest.raises(ValidationError):  # no items yet
         services.agenda_publish(meeting=meeting, by=staff_user)
     services.agenda_item_create(meeting=meeting, by=staff_user, title="路灯维修")
-    meeting = services.agenda_publish(meeting=meeting, by=staff_user)
+    meeting = services.agenda_publish(meeting=meeting, by=staff_user, confirm=True)
     assert meeting.status == MeetingStatus.AGENDA_PUBLISHED
     with pytest.raises(ValidationError):
         services.agenda_publish(meeting=meeting, by=staff_user)
-    meeting = services.meeting_start(meeting=meeting, by=staff_user)
+    meeting = services.meeting_start(meeting=meeting, by=staff_user, confirm=True)
     assert meeting.status == MeetingStatus.IN_PROGRESS and meeting.started_at
     with pytest.raises(ValidationError):
         services.meeting_cancel(meeting=meeting, by=staff_user)
@@ -115,7 +115,7 @@ def test_full_state_machine(community, staff_user, seated):
 def test_a_meeting_never_started_cannot_be_concluded(community, staff_user, seated):
     meeting = schedule(community, by=staff_user)
     services.agenda_item_create(meeting=meeting, by=staff_user, title="x")
-    services.agenda_publish(meeting=meeting, by=staff_user)
+    services.agenda_publish(meeting=meeting, by=staff_user, confirm=True)
     with pytest.raises(ValidationError, match="进行中"):
         services.meeting_conclude(meeting=meeting, by=staff_user)
 
@@ -208,7 +208,7 @@ def test_agenda_published_notifies_everyone_once(community, staff_user, seated):
     services.invitation_create(
         agenda_item=item, by=staff_user, organization=org, reason="物业"
     )
-    services.agenda_publish(meeting=meeting, by=staff_user)
+    services.agenda_publish(meeting=meeting, by=staff_user, confirm=True)
     sent = Notification.objects.filter(kind="council_agenda_published")
     assert sent.count() == 13
     assert sent.filter(resident=member).exists()
@@ -395,7 +395,7 @@ def test_staff_can_record_leave_once_agenda_is_published(community, staff_user, 
     _council, seats = seated
     meeting = schedule(community, by=staff_user)
     services.agenda_item_create(meeting=meeting, by=staff_user, title="x")
-    services.agenda_publish(meeting=meeting, by=staff_user)
+    services.agenda_publish(meeting=meeting, by=staff_user, confirm=True)
     attendance = services.attendance_check_in(
         meeting=meeting,
         by=staff_user,

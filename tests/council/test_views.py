@@ -62,7 +62,7 @@ def test_district_officer_cannot_check_in_or_reply(
             "self_check_in",
             community.slug,
             open_meeting.pk,
-            open_meeting.check_in_token,
+            open_meeting.self_check_in_code(),
         )
     )
     assert response.status_code == 403
@@ -108,7 +108,7 @@ def test_staff_of_another_community_gets_404_or_403_everywhere(
         ("quorum", [slug, m.pk]),
         ("meeting_ics", [slug, m.pk]),
         ("meeting_print", [slug, m.pk]),
-        ("self_check_in", [slug, m.pk, m.check_in_token]),
+        ("self_check_in", [slug, m.pk, m.self_check_in_code()]),
     ]
     for name, args in gets:
         assert client.get(url(name, *args)).status_code in (403, 404), name
@@ -406,7 +406,9 @@ def test_qr_check_in_for_a_representative_while_in_progress(
     user, resident = resident_login(community)
     Seat.objects.filter(pk=seats[0].pk).update(resident=resident)
     meeting = schedule(community, by=staff_user)
-    check_in = url("self_check_in", community.slug, meeting.pk, meeting.check_in_token)
+    check_in = url(
+        "self_check_in", community.slug, meeting.pk, meeting.self_check_in_code()
+    )
     client = login(user)
     # Before the meeting is open: refused with the reason.
     response = client.post(check_in, {"status": "in_person"})
@@ -429,7 +431,10 @@ def test_qr_check_in_refused_for_someone_not_invited(
 ):
     user, _resident = resident_login(community)
     check_in = url(
-        "self_check_in", community.slug, open_meeting.pk, open_meeting.check_in_token
+        "self_check_in",
+        community.slug,
+        open_meeting.pk,
+        open_meeting.self_check_in_code(),
     )
     response = login(user).post(check_in, {"status": "in_person"})
     assert response.status_code == 400
@@ -446,7 +451,10 @@ def test_qr_check_in_for_an_invited_stakeholder(
         agenda_item=item, by=staff_user, resident=resident, reason="x"
     )
     check_in = url(
-        "self_check_in", community.slug, open_meeting.pk, open_meeting.check_in_token
+        "self_check_in",
+        community.slug,
+        open_meeting.pk,
+        open_meeting.self_check_in_code(),
     )
     response = login(user).post(check_in, {"status": "in_person"})
     assert response.status_code == 200
@@ -465,7 +473,8 @@ def test_qr_page_shows_an_svg_with_the_check_in_address(
     page = login(staff_user).get(url("check_in_qr", community.slug, open_meeting.pk))
     html = page.content.decode()
     assert "<svg" in html
-    assert open_meeting.check_in_token in html
+    assert open_meeting.self_check_in_code() in html
+    assert open_meeting.check_in_token not in html
 
 
 # -- exports -------------------------------------------------------------------------
@@ -607,7 +616,7 @@ def test_member_of_an_invited_organisation_replies_and_checks_in(
             "self_check_in",
             community.slug,
             open_meeting.pk,
-            open_meeting.check_in_token,
+            open_meeting.self_check_in_code(),
         ),
         {"status": "in_person"},
     )
@@ -663,10 +672,10 @@ def test_state_buttons_through_the_pages(login, community, staff_user, seated):
     services.agenda_item_create(meeting=draft, by=staff_user, title="留下")
     client.post(url("agenda_item_remove", slug, draft.pk, item.pk))
     assert list(draft.agenda_items.values_list("title", flat=True)) == ["留下"]
-    client.post(action(draft, "publish"))
+    client.post(action(draft, "publish"), {"confirm": "1"})
     response = client.post(action(draft, "conclude"), follow=True)
     assert "只有进行中的会议才能结束" in response.content.decode()
-    client.post(action(draft, "start"))
+    client.post(action(draft, "start"), {"confirm": "1"})
     client.post(action(draft, "conclude"))
     draft.refresh_from_db()
     assert draft.status == MeetingStatus.CONCLUDED

@@ -99,14 +99,27 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
     assert Invitation.objects.get().outside_name == "物业公司 张经理"
     _shot(page, "agenda_item")
 
-    # Publish the agenda and open the meeting.
+    # Publish the agenda: collection is still open, so a confirmation says that
+    # publishing closes it. Then open the meeting twelve days early: another
+    # confirmation names the scheduled date, and the start moves to now.
     page.get_by_role("link", name="十二月居民议事会").click()
     with page.expect_navigation():
         page.get_by_role("button", name="发布议程").click()
+    assert "立即结束征集" in page.get_by_test_id("confirm-reason").inner_text()
+    _shot(page, "confirm_publish")
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认：发布议程").click()
     assert "议程已发布" in page.get_by_test_id("meeting-status").inner_text()
+    assert Meeting.objects.get().window.closed_at is not None
     with page.expect_navigation():
         page.get_by_role("button", name="开始会议").click()
+    reason = page.get_by_test_id("confirm-reason").inner_text()
+    assert f"{starts.month}月{starts.day}日" in reason
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认：开始会议").click()
     assert "进行中" in page.get_by_test_id("meeting-status").inner_text()
+    assert "还剩" not in page.locator("main").inner_text()
+    assert Meeting.objects.get().starts_at <= timezone.now()
     _shot(page, "meeting")
 
     # Check in four representatives; quorum turns from not met to met.
@@ -143,7 +156,7 @@ def test_representative_scans_the_qr_code_and_checks_in(
     staff_page = new_page()
     log_in(staff_page, staff_user)
     staff_page.goto(f"/c/{community.slug}/council/meetings/{meeting.pk}/qr/")
-    address = staff_page.locator("p.text-break").inner_text().strip()
+    address = staff_page.get_by_test_id("check-in-url").inner_text().strip()
     assert staff_page.locator(".qr svg").is_visible()
 
     phone = new_page()
@@ -160,3 +173,53 @@ def test_representative_scans_the_qr_code_and_checks_in(
     assert (
         "6 个席位中 1 个出席" in staff_page.get_by_test_id("quorum-status").inner_text()
     )
+
+
+def test_the_check_in_qr_rotates_and_an_old_code_is_refused(
+    new_page, community, staff_user, resident_user
+):
+    """The screen in the room refreshes the QR (htmx); a photo of an old one
+    sent to a group chat no longer checks anyone in."""
+    import time_machine
+
+    from council.models import Seat
+    from residents.models import Resident
+    from tests.council.factories import in_progress, schedule, seat_council
+
+    _council, seats = seat_council(community, by=staff_user)
+    me = Resident.objects.get(community=community, user=resident_user)
+    Seat.objects.filter(pk=seats[0].pk).update(resident=me)
+    meeting = in_progress(schedule(community, by=staff_user), by=staff_user)
+    old_code = meeting.self_check_in_code(timezone.now() - timedelta(minutes=10))
+
+    phone = new_page()
+    log_in(phone, resident_user)
+    phone.goto(
+        f"/c/{community.slug}/council/meetings/{meeting.pk}/check-in/{old_code}/"
+    )
+    assert "签到码已过期" in phone.locator("main").inner_text()
+    assert phone.get_by_role("button", name="我已到场").count() == 0
+    assert not Attendance.objects.exists()
+    _shot(phone, "check_in_expired")
+
+    staff_page = new_page()
+    log_in(staff_page, staff_user)
+    staff_page.goto(f"/c/{community.slug}/council/meetings/{meeting.pk}/qr/")
+    shown = staff_page.get_by_test_id("check-in-url")
+    first = shown.inner_text().strip()
+    assert meeting.self_check_in_code() in first
+    # Two minutes later the screen shows a new code without a reload.
+    with time_machine.travel(timezone.now() + timedelta(minutes=2, seconds=5)):
+        staff_page.wait_for_function(
+            "old => document.querySelector('[data-testid=check-in-url]')"
+            ".innerText.trim() !== old",
+            arg=first,
+            timeout=30_000,
+        )
+        current = shown.inner_text().strip()
+        assert current != first
+        phone.goto(current)
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="我已到场").click()
+        assert "王阿姨，您已签到" in phone.locator("main").inner_text()
+    assert Attendance.objects.get(resident=me).status == "in_person"
