@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -267,7 +267,7 @@ def check_in_rows(*, meeting: Meeting):
         rows.append(
             CheckInRow(
                 key=key,
-                name=invitation.invitee_name,
+                name=invitation.stakeholder_name,
                 role="stakeholder",
                 role_label=str(AttendanceRole.STAKEHOLDER.label),
                 detail=invitation.agenda_item.title,
@@ -295,28 +295,6 @@ def check_in_rows(*, meeting: Meeting):
         council=meeting.council, seats=seats, attendances=attendances
     )
     return {"rows": rows, "quorum": quorum}
-
-
-def resident_lookup(*, community, text: str):
-    """Find one resident by mobile number or exact name; return (resident, error)."""
-    text = (text or "").strip()
-    if not text:
-        return None, None
-    digits = "".join(ch for ch in text if ch.isdigit())
-    residents = Resident.objects.filter(community=community)
-    if len(digits) == 11 and len(digits) >= len(text.replace(" ", "")) - 3:
-        match = list(residents.filter(mobile=digits[-11:])[:2])
-    else:
-        match = list(residents.filter(Q(name=text))[:2])
-    if len(match) == 1:
-        return match[0], None
-    if not match:
-        return None, _(
-            "No resident of this community is called or has the number %(text)s."
-        ) % {"text": text}
-    return None, _(
-        "Several residents are called %(text)s: type the mobile number instead."
-    ) % {"text": text}
 
 
 def meeting_participants(meeting: Meeting) -> list[Resident]:

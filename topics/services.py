@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.scheduling import enqueue_at
 from notifications.services import notify
 from residents.models import Community, Organization, Resident, Role
+from residents.selectors import resident_for_user
 
 from .images import MAX_PHOTOS
 from .models import (
@@ -738,16 +739,18 @@ def comment_create(
         raise ValidationError({"body": _("A comment can be at most 2000 characters.")})
     if kind not in CommentKind.values:
         raise ValidationError({"kind": _("Choose support, concern or suggestion.")})
-    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    topic = (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=topic.pk)
+    )
     _require_open(topic)
     if parent is not None:
         if parent.topic_id != topic.pk:
             raise ValidationError(_("That comment belongs to another topic."))
         if parent.parent_id is not None:
             parent = parent.parent
-    author_resident = Resident.objects.filter(
-        community_id=topic.community_id, user=author
-    ).first()
+    author_resident = resident_for_user(user=author, community=topic.community)
     comment = Comment.objects.create(
         topic=topic,
         parent=parent,
@@ -847,8 +850,8 @@ def preconsultation_record(
         position=position,
         notes=(notes or "").strip(),
         proposed_direction=(proposed_direction or "").strip(),
-        stakeholder_resident=resident,
-        stakeholder_organization=organization,
+        resident=resident,
+        organization=organization,
         outside_name=(outside_name or "").strip(),
         outside_phone=(outside_phone or "").strip(),
     )

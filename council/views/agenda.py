@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
 from residents.access import community_view
+from residents.selectors import resident_for_user
 
 from .. import selectors, services
 from ..forms import (
@@ -19,7 +20,6 @@ from ..models import (
     Invitation,
     MeetingStatus,
 )
-from ..predicates import resident_for
 from ..selectors import meeting_detail
 from ..triage import consultation_context
 from .common import agenda_item_or_404, meeting_or_404, perms_for
@@ -53,7 +53,7 @@ def agenda_item_add(request, community, pk):
 
 def _agenda_response(request, community, meeting):
     if request.htmx:
-        resident = resident_for(request.user, community)
+        resident = resident_for_user(user=request.user, community=community)
         data = meeting_detail(meeting=meeting, user=request.user, resident=resident)
         return render(
             request,
@@ -113,7 +113,7 @@ def agenda_item_page(request, community, pk, item):
             "resident__user", "organization", "invited_by"
         )
     )
-    resident = resident_for(request.user, community)
+    resident = resident_for_user(user=request.user, community=community)
     org_ids = (
         set(resident.organizations.values_list("pk", flat=True)) if resident else set()
     )
@@ -129,7 +129,7 @@ def agenda_item_page(request, community, pk, item):
         and not meeting.is_finished
         and meeting.status != MeetingStatus.DRAFT
     ):
-        form = InvitationForm(community=community, initial={"who": "resident"})
+        form = InvitationForm(community=community)
     return render(
         request,
         "council/agenda_item.html",
@@ -151,18 +151,19 @@ def invitation_create(request, community, pk, item):
     agenda_item = agenda_item_or_404(meeting, item)
     form = InvitationForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("who")
         try:
             invitation = services.invitation_create(
-                agenda_item=agenda_item, by=request.user, **data
+                agenda_item=agenda_item,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                **form.stakeholder(),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
-                _("%(name)s was invited.") % {"name": invitation.invitee_name},
+                _("%(name)s was invited.") % {"name": invitation.stakeholder_name},
             )
             return redirect(agenda_item)
     return render(

@@ -78,7 +78,11 @@ def test_social_worker_invites_but_does_not_manage(
     resident = ResidentFactory(community=community, name="郑阿姨")
     response = client.post(
         url("invitation_create", slug, meeting.pk, item.pk),
-        {"who": "resident", "resident": "郑阿姨", "reason": "住在停车场旁"},
+        {
+            "stakeholder_kind": "resident",
+            "resident": "郑阿姨",
+            "reason": "住在停车场旁",
+        },
     )
     assert response.status_code == 302
     assert item.invitations.get().resident == resident
@@ -354,14 +358,14 @@ def test_invitation_form_requires_fields_for_the_chosen_kind(
     client = login(staff_user)
     response = client.post(
         url("invitation_create", community.slug, meeting.pk, item.pk),
-        {"who": "outside", "outside_name": "张经理", "reason": "物业"},
+        {"stakeholder_kind": "outside", "outside_name": "张经理", "reason": "物业"},
     )
     assert response.status_code == 200
-    assert "此项为必填项" in response.content.decode()
+    assert "请填写联系电话" in response.content.decode()
     response = client.post(
         url("invitation_create", community.slug, meeting.pk, item.pk),
         {
-            "who": "outside",
+            "stakeholder_kind": "outside",
             "outside_name": "张经理",
             "outside_phone": "13911112222",
             "reason": "物业",

@@ -532,13 +532,13 @@ def test_consultation_finds_the_resident_by_name_or_asks_for_the_mobile(
         url("consultation_create", community, pk=topic.pk),
         {**data, "resident": "无此人"},
     )
-    assert "本社区没有找到" in response.content.decode()
+    assert "本社区没有名为或手机号为 无此人 的居民" in response.content.decode()
     response = client.post(
         url("consultation_create", community, pk=topic.pk),
         {**data, "resident": "陈建国"},
     )
     assert response.status_code == 302
-    assert topic.consultations.get().stakeholder_resident == unique
+    assert topic.consultations.get().resident == unique
 
 
 def test_report_list_queries_do_not_grow(
