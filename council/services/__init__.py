@@ -33,10 +33,16 @@ message when the write is refused):
     agenda_item_create(*, meeting, by, topic=None, title="", description="")
         -> AgendaItem
         A topic onto the agenda (title defaults to the topic's), or a staff item in
-        free text. Does not change the topic's status: the caller (topic triage)
-        moves the topic through topics.services.
+        free text. Does not change the topic's status: triage_accept does both.
     agenda_item_move(*, item, by, direction) -> AgendaItem   direction "up"/"down"
     agenda_item_remove(*, item, by) -> None
+
+    triage_accept(*, meeting, topic, by, note="") -> AgendaItem
+    triage_decline(*, meeting, topic, by, reason) -> Topic
+    triage_merge(*, meeting, topic, into, by) -> Topic
+    triage_defer(*, meeting, topic, by, note="") -> Topic
+        Topic review of the meeting's collection: the topic must be in its window;
+        the topic's state changes through topics.services.
 
     invitation_create(*, agenda_item, by, resident=None, organization=None,
                       outside_name="", outside_phone="", reason) -> Invitation
@@ -57,7 +63,6 @@ Quorum and coverage: council.quorum.meeting_quorum(meeting).
 """
 
 from .agenda import (  # noqa: F401
-    agenda_item_accept_topic,
     agenda_item_create,
     agenda_item_move,
     agenda_item_remove,
@@ -89,4 +94,10 @@ from .meetings import (  # noqa: F401
     meeting_reschedule,
     meeting_schedule,
     meeting_start,
+)
+from .triage import (  # noqa: F401
+    triage_accept,
+    triage_decline,
+    triage_defer,
+    triage_merge,
 )

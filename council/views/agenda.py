@@ -21,8 +21,8 @@ from ..models import (
     MeetingStatus,
 )
 from ..selectors import meeting_detail
-from ..triage import consultation_context
 from .common import agenda_item_or_404, meeting_or_404, perms_for
+from .triage import consultation_context
 
 # -- agenda ---------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 """The meeting's topic review page: accept, merge, decline, defer; invite consulted."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from council import services
 from council.models import AgendaItem, Invitation
 from notifications.models import Notification
 from tests.council.factories import schedule
@@ -150,6 +152,28 @@ def test_topic_from_another_window_is_not_found(community, meeting, staff_user, 
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("review", "extra"),
+    [
+        (services.triage_accept, {}),
+        (services.triage_decline, {"reason": "不属于本社区"}),
+        (services.triage_defer, {}),
+        (services.triage_merge, {"into": None}),
+    ],
+)
+def test_every_review_action_refuses_a_topic_of_another_meeting(
+    community, meeting, topic, staff_user, review, extra
+):
+    later = schedule(community, by=staff_user, days=40, title="十二月议事会")
+    if "into" in extra:
+        extra = {"into": TopicFactory(community=community, window=later.window)}
+    with pytest.raises(ValidationError, match="修路灯"):
+        review(meeting=later, topic=topic, by=staff_user, **extra)
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.SUBMITTED
+    assert not AgendaItem.objects.filter(topic=topic).exists()
+
+
 def test_review_page_queries_do_not_grow(
     community, meeting, staff_user, login, django_assert_max_num_queries
 ):
@@ -199,6 +223,22 @@ def test_invite_consulted_parties_in_one_step(
     assert "路灯厂" in response.content.decode()  # told why it was not invited
     client.post(url)
     assert Invitation.objects.filter(agenda_item=item).count() == 3
+
+
+def test_invite_consulted_goes_back_only_within_the_site(
+    community, meeting, topic, staff_user, login
+):
+    client = login(staff_user)
+    client.post(action_url(meeting, topic), {"action": "accept"})
+    item = AgendaItem.objects.get(meeting=meeting, topic=topic)
+    url = reverse(
+        "council:invite_consulted",
+        kwargs={"community": community.slug, "pk": meeting.pk, "item": item.pk},
+    )
+    response = client.post(url, {"next": "https://evil.example/"})
+    assert response["Location"] == page_url(meeting)
+    response = client.post(url, {"next": item.get_absolute_url()})
+    assert response["Location"] == item.get_absolute_url()
 
 
 def test_resident_cannot_invite_consulted(
