@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -43,6 +44,40 @@ ORGANIZATION_FIELDS = ["kind", "name", "description", "contact_name", "contact_m
 ONE_TIME_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 ONE_TIME_CODE_LENGTH = 8
 IMPORT_BATCH_SIZE = 1000
+
+
+# -- communities ---------------------------------------------------------------
+
+# What the apps above residents keep for each community (the council, for one):
+# they register a function here in their AppConfig.ready(), since residents
+# imports nothing above it.
+_COMMUNITY_SETUP: list[Callable] = []
+
+
+def on_community_created(setup: Callable) -> None:
+    """Register `setup(community=...)` to run for every community created."""
+    if setup not in _COMMUNITY_SETUP:
+        _COMMUNITY_SETUP.append(setup)
+
+
+@transaction.atomic
+def community_create(**fields) -> Community:
+    """Create a community with what every app keeps for it (its council ...)."""
+    community = Community(**fields)
+    community.full_clean()
+    community.save()
+    community_setup(community=community)
+    return community
+
+
+@transaction.atomic
+def community_setup(*, community: Community) -> None:
+    """Run the registered setup for a community just saved (by the admin, say).
+
+    Each setup is idempotent, so running it again changes nothing.
+    """
+    for setup in _COMMUNITY_SETUP:
+        setup(community=community)
 
 
 # -- residents ---------------------------------------------------------------

@@ -3,8 +3,9 @@
 Public API (keyword-only; each raises django ValidationError with a translated
 message when the write is refused):
 
-    council_for_community(*, community) -> Council
-        Return the community's council, creating it with the six default seat kinds.
+    council_create(*, community) -> Council
+        Create the community's council with the six default seat kinds (idempotent);
+        runs when residents.services.community_create makes a community.
     council_update_charter(*, council, by, **fields) -> Council
         fields: collection_lead_days, quorum_rule, passing_threshold,
         stakeholders_vote, required_kind_coverage, name. Logs a CouncilChange.
@@ -71,7 +72,7 @@ from .attendance import (  # noqa: F401
     attendance_check_in,
 )
 from .charter import (  # noqa: F401
-    council_for_community,
+    council_create,
     council_update_charter,
     seat_assign,
     seat_end,

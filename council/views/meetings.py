@@ -20,7 +20,7 @@ from ..forms import (
     MeetingForm,
 )
 from ..selectors import meeting_detail, meeting_list
-from .common import meeting_or_404, perms_for
+from .common import council_or_404, meeting_or_404, perms_for
 
 # -- meetings ------------------------------------------------------------------
 
@@ -49,7 +49,7 @@ def meetings(request, community):
 
 @community_view("council.manage_meetings")
 def meeting_create(request, community):
-    council = services.council_for_community(community=community)
+    council = council_or_404(community)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,7 +11,7 @@ from tests.factories import OrganizationFactory, ResidentFactory
 
 def seat_council(community, *, by=None, per_kind=1, alternates=False):
     """Give every default seat kind `per_kind` holders; return (council, seats)."""
-    council = services.council_for_community(community=community)
+    council = community.council
     seats = []
     start = timezone.localdate() - timedelta(days=30)
     for kind in SeatKind.objects.filter(council=council).order_by("position"):

@@ -233,7 +233,7 @@ def test_reschedule_page_moves_the_deadline(login, community, staff_user, meetin
 
 
 def test_seat_assign_by_name_or_mobile_and_history(login, community, staff_user):
-    council = services.council_for_community(community=community)
+    council = community.council
     kind = council.seat_kinds.get(code="women")
     first = ResidentFactory(community=community, name="黄秀英", mobile="13800000001")
     second = ResidentFactory(community=community, name="陈美玲")
@@ -264,7 +264,7 @@ def test_seat_assign_by_name_or_mobile_and_history(login, community, staff_user)
 
 
 def test_unknown_resident_name_is_a_field_error(login, community, staff_user):
-    council = services.council_for_community(community=community)
+    council = community.council
     client = login(staff_user)
     response = client.post(
         url("seat_assign", community.slug),
@@ -307,7 +307,7 @@ def test_charter_change_is_logged_with_who(login, community, staff_user):
 
 
 def test_seat_kinds_rename_reorder_resize(login, community, staff_user):
-    council = services.council_for_community(community=community)
+    council = community.council
     kinds = list(council.seat_kinds.order_by("position"))
     client = login(staff_user)
     data = {"form-TOTAL_FORMS": 6, "form-INITIAL_FORMS": 6}
