@@ -2,6 +2,10 @@
 
 A meeting owns its topic collection window (topics.CollectionWindow); topics never
 point back at a meeting (council imports topics, never the reverse).
+
+Over 600 lines on purpose: these are one app's tables, which point at each other
+(council → seats → meetings → agenda items → invitations → attendance) and share
+one migration history; one file reads as the app's whole schema.
 """
 
 import math
