@@ -151,20 +151,31 @@ CHILDREN_CENTRE = {
 DECISION = "同意将旧村部四楼改建为儿童活动中心，图书由村民众筹，社会组织提供志愿者。"
 
 
+def _schedule(community, by, title, starts_at, description):
+    """An evening meeting of two hours in the village office."""
+    return services.meeting_schedule(
+        community=community,
+        by=by,
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        place="汀塘村委会",
+        room="三楼会议室",
+        description=description,
+    )
+
+
 def _seed_past_meeting(council, community, seats, users):
     staff = users.get("staff")
     starts_at = _at(timezone.localdate() - timedelta(days=30), 19, 30)
     lead = timedelta(days=council.collection_lead_days)
     with _on(starts_at - timedelta(days=21)):
-        meeting = services.meeting_schedule(
-            community=community,
-            by=staff,
-            title="十月居民议事会",
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=2),
-            place="汀塘村委会",
-            room="三楼会议室",
-            description="讨论老村部四楼改建为儿童活动中心。",
+        meeting = _schedule(
+            community,
+            staff,
+            "十月居民议事会",
+            starts_at,
+            "讨论老村部四楼改建为儿童活动中心。",
         )
     crowd = topics_demo.people(community, users)
     if not crowd["pool"]:
@@ -223,15 +234,12 @@ def _seed_past_meeting(council, community, seats, users):
 def _seed_upcoming_meeting(community, by):
     day = timezone.localdate() + timedelta(days=12)
     starts_at = _at(day, 19, 30)
-    meeting = services.meeting_schedule(
-        community=community,
-        by=by,
-        title="十二月居民议事会",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=2),
-        place="汀塘村委会",
-        room="三楼会议室",
-        description="欢迎居民提交议题：养老服务、公共设施维修、邻里关系、儿童教育。",
+    meeting = _schedule(
+        community,
+        by,
+        "十二月居民议事会",
+        starts_at,
+        "欢迎居民提交议题：养老服务、公共设施维修、邻里关系、儿童教育。",
     )
     item = services.agenda_item_create(
         meeting=meeting,

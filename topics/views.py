@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
+from core.http import safe_next
 from residents.access import community_view
 from residents.models import Resident
 from residents.selectors import resident_for_user
@@ -525,12 +526,11 @@ def reminder_toggle(request, community):
         )
     else:
         messages.success(request, _("Deadline reminders are off."))
-    next_url = request.POST.get("next") or reverse(
-        "topics:topic_list", kwargs={"community": community.slug}
+    return redirect(
+        safe_next(
+            request, reverse("topics:topic_list", kwargs={"community": community.slug})
+        )
     )
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = "/"
-    return redirect(next_url)
 
 
 @community_view("topics.record_consultation")

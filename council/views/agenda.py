@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
+from core.http import safe_next
 from residents.access import community_view
 from residents.selectors import resident_for_user
 
@@ -204,6 +205,4 @@ def invitation_respond(request, community, pk):
             if accept
             else _("Your reply was recorded: you will not attend."),
         )
-    return redirect(
-        request.POST.get("next") or invitation.agenda_item.get_absolute_url()
-    )
+    return redirect(safe_next(request, invitation.agenda_item.get_absolute_url()))

@@ -341,6 +341,23 @@ def test_invitee_accepts_from_the_meeting_page(login, community, staff_user, mee
     assert invitation.status == "accepted"
 
 
+def test_reply_to_an_invitation_goes_back_only_within_the_site(
+    login, community, staff_user, meeting
+):
+    user, resident = resident_login(community)
+    item = services.agenda_item_create(meeting=meeting, by=staff_user, title="加装电梯")
+    invitation = services.invitation_create(
+        agenda_item=item, by=staff_user, resident=resident, reason="住六楼"
+    )
+    reply = url("invitation_respond", community.slug, invitation.pk)
+    client = login(user)
+    response = client.post(reply, {"answer": "accept", "next": "https://evil.example/"})
+    assert response["Location"] == item.get_absolute_url()
+    meeting_page = url("meeting", community.slug, meeting.pk)
+    response = client.post(reply, {"answer": "accept", "next": meeting_page})
+    assert response["Location"] == meeting_page
+
+
 def test_invitation_form_requires_fields_for_the_chosen_kind(
     login, community, staff_user, meeting
 ):

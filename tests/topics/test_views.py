@@ -453,6 +453,10 @@ def test_reminder_opt_in_from_the_form(community, resident, resident_user, login
     assert resident.topic_reminder_opt_in
     page = client.get(url("topic_submit", community)).content.decode()
     assert "停止提醒" in page
+    response = client.post(
+        url("reminder_toggle", community), {"enabled": "0", "next": "//evil.example/"}
+    )
+    assert response["Location"] == url("topic_list", community)
 
 
 def test_consultation_page_for_social_worker(
