@@ -1,5 +1,6 @@
 """Reads for council pages: each runs a fixed number of queries."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -219,28 +220,24 @@ class ExpectedPerson:
         return self.invitation.stakeholder_name
 
 
-def meeting_expected(meeting: Meeting, *, seats=None) -> list[ExpectedPerson]:
-    """Everyone expected at the meeting, each once, in check-in order (two queries).
+def meeting_expected(meeting: Meeting, *, seats=None) -> Iterator[ExpectedPerson]:
+    """Yield everyone expected at the meeting, each once, in check-in order.
 
     The representatives of the seats current on the meeting's date, then their
     alternates, then the stakeholders invited to its items who have not declined
     (in agenda order). Someone expected twice comes in the first of these roles.
-    Pass `seats` (meeting_seats, already loaded) to save a query.
+    One query for the seats (none when `seats`, from meeting_seats, is passed) and
+    one for the invitations, made only when the iteration reaches them.
     """
     seats = list(meeting_seats(meeting)) if seats is None else seats
-    expected: list[ExpectedPerson] = []
     listed: set[int] = set()
     for seat in seats:
-        expected.append(
-            ExpectedPerson(AttendanceRole.REPRESENTATIVE, seat.resident, seat=seat)
-        )
         listed.add(seat.resident_id)
+        yield ExpectedPerson(AttendanceRole.REPRESENTATIVE, seat.resident, seat=seat)
     for seat in seats:
         if seat.alternate_id and seat.alternate_id not in listed:
-            expected.append(
-                ExpectedPerson(AttendanceRole.ALTERNATE, seat.alternate, seat=seat)
-            )
             listed.add(seat.alternate_id)
+            yield ExpectedPerson(AttendanceRole.ALTERNATE, seat.alternate, seat=seat)
     invitations = (
         Invitation.objects.filter(meeting=meeting)
         .exclude(status=InvitationStatus.DECLINED)
@@ -252,12 +249,9 @@ def meeting_expected(meeting: Meeting, *, seats=None) -> list[ExpectedPerson]:
             if invitation.resident_id in listed:
                 continue
             listed.add(invitation.resident_id)
-        expected.append(
-            ExpectedPerson(
-                AttendanceRole.STAKEHOLDER, invitation.resident, invitation=invitation
-            )
+        yield ExpectedPerson(
+            AttendanceRole.STAKEHOLDER, invitation.resident, invitation=invitation
         )
-    return expected
 
 
 def meeting_expected_as(
@@ -267,12 +261,10 @@ def meeting_expected_as(
 
     A member of an organisation invited as such comes as its stakeholder.
     """
-    expected = meeting_expected(meeting)
-    for person in expected:
+    by_organization: dict[int, Invitation] = {}
+    for person in meeting_expected(meeting):
         if person.resident_id == resident.pk:
             return person
-    by_organization: dict[int, Invitation] = {}
-    for person in expected:
         if person.invitation is not None and person.invitation.organization_id:
             by_organization.setdefault(
                 person.invitation.organization_id, person.invitation
