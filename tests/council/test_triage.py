@@ -40,6 +40,14 @@ def page_url(meeting):
     )
 
 
+def invite_url(item):
+    meeting = item.meeting
+    return reverse(
+        "council:invite_consulted",
+        kwargs={"community": meeting.community.slug, "pk": meeting.pk, "item": item.pk},
+    )
+
+
 def action_url(meeting, topic):
     return reverse(
         "council:triage_action",
@@ -214,10 +222,7 @@ def test_invite_consulted_parties_in_one_step(
         )
     page = client.get(page_url(meeting)).content.decode()
     assert "邀请已协商的各方作为利益相关方" in page and "有顾虑: 1" in page
-    url = reverse(
-        "council:invite_consulted",
-        kwargs={"community": community.slug, "pk": meeting.pk, "item": item.pk},
-    )
+    url = invite_url(item)
     response = client.post(url, follow=True)
     assert Invitation.objects.filter(agenda_item=item).count() == 3
     assert "路灯厂" in response.content.decode()  # told why it was not invited
@@ -231,10 +236,7 @@ def test_invite_consulted_goes_back_only_within_the_site(
     client = login(staff_user)
     client.post(action_url(meeting, topic), {"action": "accept"})
     item = AgendaItem.objects.get(meeting=meeting, topic=topic)
-    url = reverse(
-        "council:invite_consulted",
-        kwargs={"community": community.slug, "pk": meeting.pk, "item": item.pk},
-    )
+    url = invite_url(item)
     response = client.post(url, {"next": "https://evil.example/"})
     assert response["Location"] == page_url(meeting)
     response = client.post(url, {"next": item.get_absolute_url()})
@@ -248,10 +250,7 @@ def test_resident_cannot_invite_consulted(
     client.post(action_url(meeting, topic), {"action": "accept"})
     item = AgendaItem.objects.get(meeting=meeting)
     client.force_login(resident_user)
-    url = reverse(
-        "council:invite_consulted",
-        kwargs={"community": meeting.community.slug, "pk": meeting.pk, "item": item.pk},
-    )
+    url = invite_url(item)
     assert client.post(url).status_code == 403
 
 
