@@ -51,7 +51,7 @@ def populate(community, staff, n):
     )
     from residents.models import Resident
 
-    council = services.council_for_community(community=community)
+    council = community.council
     SeatKind.objects.filter(council=council).update(seat_count=n)
     kinds = list(council.seat_kinds.all())
     people = Resident.objects.bulk_create(
@@ -123,7 +123,8 @@ def main() -> int:
     from django.urls import reverse
 
     from council.quorum import meeting_quorum
-    from residents.models import Community, District, Membership, Role, User
+    from residents.models import District, Membership, Role, User
+    from residents.services import community_create
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     old_name = connection.settings_dict["NAME"]
@@ -134,7 +135,7 @@ def main() -> int:
         rows = []
         query_counts = {}
         for n in SIZES:
-            community = Community.objects.create(
+            community = community_create(
                 district=district, name=f"社区{n}", slug=f"c{n}", region_path="x"
             )
             staff = User.objects.create_user(username=f"staff{n}", password="x")

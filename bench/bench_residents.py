@@ -76,6 +76,7 @@ def time_import(community, user, name: str, data: bytes) -> tuple[float, float, 
 def main() -> int:
     from residents import demo
     from residents.models import Community, District, User
+    from residents.services import community_create
 
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -85,7 +86,7 @@ def main() -> int:
         district = District.objects.create(
             name="秀屿区", region_path="福建省/莆田市/秀屿区"
         )
-        community = Community.objects.create(
+        community = community_create(
             district=district, name="基准社区", slug="bench", region_path="x"
         )
         user = User.objects.create_user(username="bench", password="x")

@@ -50,13 +50,14 @@ def seed():
 
     from django.utils import timezone
 
-    from residents.models import Community, District, Membership, Resident, Role, User
+    from residents.models import District, Membership, Resident, Role, User
+    from residents.services import community_create
     from topics.models import CollectionWindow, Topic
 
     district = District.objects.create(
         name="秀屿区", region_path="福建省/莆田市/秀屿区"
     )
-    community = Community.objects.create(
+    community = community_create(
         district=district, name="汀塘社区", slug="tingtang", region_path="福建省"
     )
     user = User.objects.create_user(

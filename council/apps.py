@@ -8,6 +8,11 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Council")
 
     def ready(self):
+        from residents.services import on_community_created
+
         from . import home
+        from .services import council_create
 
         home.register()
+        # Every community has its council from the start: pages only read it.
+        on_community_created(council_create)

@@ -4,11 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BoundedDateField, BoundedDateTimeField
-from residents.mobile import validate_phone
+from residents.forms import CommunityForm, ResidentField, StakeholderForm
 from residents.models import Organization
 
 from .models import MEETING_HORIZON, SEAT_HORIZON, AttendanceStatus, Council, SeatKind
-from .selectors import resident_lookup
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -42,40 +41,6 @@ def _date_field(label, **kwargs):
     return BoundedDateField(
         label=label, ahead=SEAT_HORIZON, widget=DateInput(), **kwargs
     )
-
-
-class ResidentField(forms.CharField):
-    """A resident of the community, typed as a name or a mobile number."""
-
-    def __init__(self, *, community=None, **kwargs):
-        kwargs.setdefault("max_length", 100)
-        kwargs.setdefault(
-            "help_text", _("Type the resident's full name or mobile number.")
-        )
-        super().__init__(**kwargs)
-        self.community = community
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        resident, error = resident_lookup(community=self.community, text=value)
-        if error:
-            raise forms.ValidationError(error)
-        return resident
-
-
-class CommunityFormMixin:
-    def __init__(self, *args, community, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.community = community
-        for field in self.fields.values():
-            if isinstance(field, ResidentField):
-                field.community = community
-            if isinstance(field, forms.ModelChoiceField) and (
-                field.queryset.model is Organization
-            ):
-                field.queryset = Organization.objects.filter(community=community)
 
 
 class CharterForm(forms.ModelForm):
@@ -121,7 +86,7 @@ SeatKindFormSet = forms.modelformset_factory(
 )
 
 
-class SeatAssignForm(CommunityFormMixin, forms.Form):
+class SeatAssignForm(CommunityForm):
     kind = forms.ModelChoiceField(
         label=_("seat kind"), queryset=SeatKind.objects.none()
     )
@@ -147,7 +112,7 @@ class SeatEndForm(forms.Form):
     reason = forms.CharField(label=_("why it ended"), max_length=200, required=False)
 
 
-class SeatReplaceForm(CommunityFormMixin, forms.Form):
+class SeatReplaceForm(CommunityForm):
     resident = ResidentField(label=_("new representative"))
     alternate = ResidentField(label=_("alternate"), required=False)
     organization = forms.ModelChoiceField(
@@ -212,56 +177,11 @@ class AgendaItemForm(forms.Form):
     )
 
 
-class InvitationForm(CommunityFormMixin, forms.Form):
-    WHO = [
-        ("resident", _("a resident")),
-        ("organization", _("an organisation")),
-        ("outside", _("an outside person")),
-    ]
-    who = forms.ChoiceField(label=_("who"), choices=WHO, widget=forms.RadioSelect)
-    # Resolved in clean() only when a resident is chosen.
-    resident = forms.CharField(
-        label=_("resident"),
-        max_length=100,
-        required=False,
-        help_text=_("Type the resident's full name or mobile number."),
-    )
-    organization = forms.ModelChoiceField(
-        label=_("organisation"), queryset=Organization.objects.none(), required=False
-    )
-    outside_name = forms.CharField(
-        label=_("name (outside person)"), max_length=100, required=False
-    )
-    outside_phone = forms.CharField(
-        label=_("phone (outside person)"),
-        max_length=20,
-        required=False,
-        validators=[validate_phone],
-    )
-    reason = forms.CharField(label=_("why they are affected"), max_length=300)
+class InvitationForm(StakeholderForm):
+    stakeholder_question = _("who")
+    outside_phone_required = True
 
-    def clean(self):
-        data = super().clean()
-        who = data.get("who")
-        required = {
-            "resident": ["resident"],
-            "organization": ["organization"],
-            "outside": ["outside_name", "outside_phone"],
-        }.get(who, [])
-        for name in required:
-            if not data.get(name) and name not in self.errors:
-                self.add_error(name, _("This field is required."))
-        if who == "resident" and data.get("resident"):
-            resident, error = resident_lookup(
-                community=self.community, text=data["resident"]
-            )
-            if error:
-                self.add_error("resident", error)
-            data["resident"] = resident
-        for name in ("resident", "organization", "outside_name", "outside_phone"):
-            if name not in required:
-                data[name] = None if name in ("resident", "organization") else ""
-        return data
+    reason = forms.CharField(label=_("why they are affected"), max_length=300)
 
 
 class AttendanceForm(forms.Form):
@@ -270,7 +190,7 @@ class AttendanceForm(forms.Form):
     invitation = forms.IntegerField(required=False)
 
 
-class ObserverForm(CommunityFormMixin, forms.Form):
+class ObserverForm(CommunityForm):
     resident = ResidentField(label=_("resident"), required=False)
     name = forms.CharField(label=_("or a name"), max_length=100, required=False)
     status = forms.ChoiceField(

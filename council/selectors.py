@@ -1,10 +1,11 @@
 """Reads for council pages: each runs a fixed number of queries."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -225,6 +226,116 @@ def meeting_detail(*, meeting: Meeting, user, resident: Resident | None):
     }
 
 
+@dataclass(frozen=True)
+class ExpectedPerson:
+    """One person expected at a meeting, and the role they come in.
+
+    `resident` is None for an outside party, and for an organisation invited as
+    such (its `invitation` names it; any of its members may come).
+    """
+
+    role: str  # AttendanceRole: representative, alternate or stakeholder
+    resident: Resident | None
+    seat: Seat | None = None
+    invitation: Invitation | None = None
+
+    @property
+    def resident_id(self) -> int | None:
+        return self.resident.pk if self.resident is not None else None
+
+    @property
+    def name(self) -> str:
+        if self.resident is not None:
+            return self.resident.name
+        return self.invitation.stakeholder_name
+
+
+def meeting_expected(meeting: Meeting, *, seats=None) -> Iterator[ExpectedPerson]:
+    """Yield everyone expected at the meeting, each once, in check-in order.
+
+    The representatives of the seats current on the meeting's date, then their
+    alternates, then the stakeholders invited to its items who have not declined
+    (in agenda order). Someone expected twice comes in the first of these roles.
+    One query for the seats (none when `seats`, from meeting_seats, is passed) and
+    one for the invitations, made only when the iteration reaches them.
+    """
+    seats = list(meeting_seats(meeting)) if seats is None else seats
+    listed: set[int] = set()
+    for seat in seats:
+        listed.add(seat.resident_id)
+        yield ExpectedPerson(AttendanceRole.REPRESENTATIVE, seat.resident, seat=seat)
+    for seat in seats:
+        if seat.alternate_id and seat.alternate_id not in listed:
+            listed.add(seat.alternate_id)
+            yield ExpectedPerson(AttendanceRole.ALTERNATE, seat.alternate, seat=seat)
+    invitations = (
+        Invitation.objects.filter(meeting=meeting)
+        .exclude(status=InvitationStatus.DECLINED)
+        .select_related("resident", "organization", "agenda_item")
+        .order_by("agenda_item__position", "pk")
+    )
+    for invitation in invitations:
+        if invitation.resident_id:
+            if invitation.resident_id in listed:
+                continue
+            listed.add(invitation.resident_id)
+        yield ExpectedPerson(
+            AttendanceRole.STAKEHOLDER, invitation.resident, invitation=invitation
+        )
+
+
+def meeting_expected_as(
+    *, meeting: Meeting, resident: Resident
+) -> ExpectedPerson | None:
+    """How `resident` is expected at the meeting, or None (they would observe).
+
+    A member of an organisation invited as such comes as its stakeholder.
+    """
+    by_organization: dict[int, Invitation] = {}
+    for person in meeting_expected(meeting):
+        if person.resident_id == resident.pk:
+            return person
+        if person.invitation is not None and person.invitation.organization_id:
+            by_organization.setdefault(
+                person.invitation.organization_id, person.invitation
+            )
+    if not by_organization:
+        return None
+    organization_id = (
+        resident.organizations.filter(pk__in=by_organization)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if organization_id is None:
+        return None
+    return ExpectedPerson(
+        AttendanceRole.STAKEHOLDER,
+        resident,
+        invitation=by_organization[organization_id],
+    )
+
+
+def meeting_participants(meeting: Meeting) -> list[Resident]:
+    """The residents to tell about the meeting: everyone expected who can be told.
+
+    An organisation's invitation reaches its member residents; an outside party
+    has no account to notify.
+    """
+    people: dict[int, Resident] = {}
+    organization_ids = []
+    for person in meeting_expected(meeting):
+        if person.resident is not None:
+            people.setdefault(person.resident.pk, person.resident)
+        elif person.invitation.organization_id:
+            organization_ids.append(person.invitation.organization_id)
+    if organization_ids:
+        members = Resident.objects.filter(organizations__in=organization_ids).distinct()
+        for member in members:
+            people.setdefault(member.pk, member)
+    return list(people.values())
+
+
 @dataclass
 class CheckInRow:
     key: str
@@ -235,6 +346,33 @@ class CheckInRow:
     attendance: Attendance | None
     resident_id: int | None = None
     invitation_id: int | None = None
+
+
+def _check_in_row(person: ExpectedPerson, by_resident, by_invitation) -> CheckInRow:
+    if person.resident is not None:
+        key = f"r{person.resident_id}"
+        attendance = by_resident.get(person.resident_id)
+    else:
+        key = f"i{person.invitation.pk}"
+        attendance = by_invitation.get(person.invitation.pk)
+    if person.role == AttendanceRole.REPRESENTATIVE:
+        role_label, detail = AttendanceRole.REPRESENTATIVE.label, person.seat.kind.label
+    elif person.role == AttendanceRole.ALTERNATE:
+        role_label = _("alternate")
+        detail = _("for %(name)s") % {"name": person.seat.resident.name}
+    else:
+        role_label = AttendanceRole.STAKEHOLDER.label
+        detail = person.invitation.agenda_item.title
+    return CheckInRow(
+        key=key,
+        name=person.name,
+        role=person.role,
+        role_label=str(role_label),
+        detail=detail,
+        attendance=attendance,
+        resident_id=person.resident_id,
+        invitation_id=None if person.resident is not None else person.invitation.pk,
+    )
 
 
 def check_in_rows(*, meeting: Meeting):
@@ -252,63 +390,11 @@ def check_in_rows(*, meeting: Meeting):
     by_invitation = {
         a.invitation_id: a for a in attendances if a.invitation_id and not a.resident_id
     }
-    rows: list[CheckInRow] = []
-    listed_residents = set()
-    for seat in seats:
-        rows.append(
-            CheckInRow(
-                key=f"r{seat.resident_id}",
-                name=seat.resident.name,
-                role="representative",
-                role_label=str(AttendanceRole.REPRESENTATIVE.label),
-                detail=seat.kind.label,
-                attendance=by_resident.get(seat.resident_id),
-                resident_id=seat.resident_id,
-            )
-        )
-        listed_residents.add(seat.resident_id)
-    for seat in seats:
-        if seat.alternate_id and seat.alternate_id not in listed_residents:
-            rows.append(
-                CheckInRow(
-                    key=f"r{seat.alternate_id}",
-                    name=seat.alternate.name,
-                    role="alternate",
-                    role_label=str(_("alternate")),
-                    detail=_("for %(name)s") % {"name": seat.resident.name},
-                    attendance=by_resident.get(seat.alternate_id),
-                    resident_id=seat.alternate_id,
-                )
-            )
-            listed_residents.add(seat.alternate_id)
-    invitations = (
-        Invitation.objects.filter(meeting=meeting)
-        .exclude(status=InvitationStatus.DECLINED)
-        .select_related("resident", "organization", "agenda_item")
-        .order_by("agenda_item__position", "pk")
-    )
-    for invitation in invitations:
-        if invitation.resident_id:
-            if invitation.resident_id in listed_residents:
-                continue
-            listed_residents.add(invitation.resident_id)
-            attendance = by_resident.get(invitation.resident_id)
-            key = f"r{invitation.resident_id}"
-        else:
-            attendance = by_invitation.get(invitation.pk)
-            key = f"i{invitation.pk}"
-        rows.append(
-            CheckInRow(
-                key=key,
-                name=invitation.invitee_name,
-                role="stakeholder",
-                role_label=str(AttendanceRole.STAKEHOLDER.label),
-                detail=invitation.agenda_item.title,
-                attendance=attendance,
-                resident_id=invitation.resident_id,
-                invitation_id=None if invitation.resident_id else invitation.pk,
-            )
-        )
+    rows = [
+        _check_in_row(person, by_resident, by_invitation)
+        for person in meeting_expected(meeting, seats=seats)
+    ]
+    listed_residents = {row.resident_id for row in rows if row.resident_id}
     for attendance in attendances:
         if attendance.role == AttendanceRole.OBSERVER and (
             attendance.resident_id not in listed_residents or not attendance.resident_id
@@ -328,54 +414,6 @@ def check_in_rows(*, meeting: Meeting):
         council=meeting.council, seats=seats, attendances=attendances
     )
     return {"rows": rows, "quorum": quorum}
-
-
-def resident_lookup(*, community, text: str):
-    """Find one resident by mobile number or exact name; return (resident, error)."""
-    text = (text or "").strip()
-    if not text:
-        return None, None
-    digits = "".join(ch for ch in text if ch.isdigit())
-    residents = Resident.objects.filter(community=community)
-    if len(digits) == 11 and len(digits) >= len(text.replace(" ", "")) - 3:
-        match = list(residents.filter(mobile=digits[-11:])[:2])
-    else:
-        match = list(residents.filter(Q(name=text))[:2])
-    if len(match) == 1:
-        return match[0], None
-    if not match:
-        return None, _(
-            "No resident of this community is called or has the number %(text)s."
-        ) % {"text": text}
-    return None, _(
-        "Several residents are called %(text)s: type the mobile number instead."
-    ) % {"text": text}
-
-
-def meeting_participants(meeting: Meeting) -> list[Resident]:
-    """Everyone invited who has not declined: representatives, alternates, stakeholders.
-
-    Representatives and alternates hold seats current on the meeting's date; an
-    organisation's invitation reaches its member residents.
-    """
-    people: dict[int, Resident] = {}
-    for seat in meeting_seats(meeting):
-        people.setdefault(seat.resident_id, seat.resident)
-        if seat.alternate_id:
-            people.setdefault(seat.alternate_id, seat.alternate)
-    invitations = (
-        Invitation.objects.filter(meeting=meeting)
-        .exclude(status=InvitationStatus.DECLINED)
-        .select_related("resident", "organization")
-        .prefetch_related("organization__members")
-    )
-    for invitation in invitations:
-        if invitation.resident_id:
-            people.setdefault(invitation.resident_id, invitation.resident)
-        elif invitation.organization_id:
-            for member in invitation.organization.members.all():
-                people.setdefault(member.pk, member)
-    return list(people.values())
 
 
 def invitation_can_respond(*, invitation: Invitation, user) -> bool:

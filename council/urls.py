@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import triage, views
+from . import views
 
 app_name = "council"
 
@@ -47,16 +47,16 @@ urlpatterns = [
         views.invitation_respond,
         name="invitation_respond",
     ),
-    path("review/", triage.triage_index, name="triage_index"),
-    path("meetings/<int:pk>/triage/", triage.triage_page, name="triage"),
+    path("review/", views.triage_index, name="triage_index"),
+    path("meetings/<int:pk>/triage/", views.triage_page, name="triage"),
     path(
         "meetings/<int:pk>/triage/<int:topic_pk>/",
-        triage.triage_action,
+        views.triage_action,
         name="triage_action",
     ),
     path(
         "meetings/<int:pk>/items/<int:item>/invite-consulted/",
-        triage.invite_consulted,
+        views.invite_consulted,
         name="invite_consulted",
     ),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),

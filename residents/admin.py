@@ -15,6 +15,7 @@ from .models import (
     ResidentImport,
     User,
 )
+from .services import community_setup
 
 
 class SuperuserOnly:
@@ -82,6 +83,11 @@ class CommunityAdmin(SuperuserOnly, admin.ModelAdmin):
     list_filter = ["district"]
     search_fields = ["name", "slug", "region_path"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            community_setup(community=obj)
 
 
 @admin.register(Membership)

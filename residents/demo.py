@@ -31,6 +31,7 @@ from .models import (
     Role,
     User,
 )
+from .services import community_create
 
 DEMO_PASSWORD = "yishihui2026"
 DEFAULT_RESIDENTS = 6000
@@ -403,16 +404,16 @@ def seed(context: dict) -> None:
     shares = _shares(total, [spec["weight"] for spec in specs])
     communities = []
     for index, (spec, share) in enumerate(zip(specs, shares, strict=True)):
-        community, _created = Community.objects.get_or_create(
-            slug=spec["slug"],
-            defaults={
-                "district": district,
-                "name": spec["name"],
-                "region_path": spec["region_path"],
-                "address": spec["address"],
-                "population": spec["population"] or share,
-            },
-        )
+        community = Community.objects.filter(slug=spec["slug"]).first()
+        if community is None:
+            community = community_create(
+                slug=spec["slug"],
+                district=district,
+                name=spec["name"],
+                region_path=spec["region_path"],
+                address=spec["address"],
+                population=spec["population"] or share,
+            )
         added = _seed_residents(community, spec, share, index)
         _write(context, f"{community.name}: {added} residents added")
         communities.append(community)

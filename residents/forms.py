@@ -5,15 +5,18 @@ from django.contrib.auth.forms import (
     PasswordChangeForm,
     SetPasswordForm,
 )
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from .backends import one_time_code_expired
 from .importing import FIELDS, MAX_FILE_BYTES
-from .mobile import normalize_mobile
+from .mobile import normalize_mobile, validate_phone
 from .models import Organization, Resident
+from .selectors import resident_by_name_or_mobile
 from .services import ORGANIZATION_FIELDS, RESIDENT_FIELDS
+from .stakeholders import StakeholderKind
 
 
 class LoginForm(AuthenticationForm):
@@ -276,3 +279,127 @@ class ChosenPasswordForm(_SavesChosenPassword, SetPasswordForm):
 
 class ChosenPasswordChangeForm(_SavesChosenPassword, PasswordChangeForm):
     """A new password for someone who knows the current one."""
+
+
+# -- picking people of a community --------------------------------------------------
+
+
+class ResidentField(forms.CharField):
+    """A resident of the community, typed as a full name or a mobile number."""
+
+    def __init__(self, *, community=None, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault(
+            "help_text", _("Type the resident's full name or mobile number.")
+        )
+        super().__init__(**kwargs)
+        self.community = community
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        return resident_by_name_or_mobile(community=self.community, text=value)
+
+
+class CommunityForm(forms.Form):
+    """A form about one community: its resident fields look up and its
+    organisation choices list only that community's."""
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        for field in self.fields.values():
+            if isinstance(field, ResidentField):
+                field.community = community
+            if isinstance(field, forms.ModelChoiceField) and (
+                field.queryset.model is Organization
+            ):
+                field.queryset = Organization.objects.filter(
+                    community=community
+                ).order_by("name")
+
+
+class StakeholderForm(CommunityForm):
+    """Pick one stakeholder: a resident, an organisation or an outside party.
+
+    Only the fields of the chosen kind are read (the others may hold what was
+    typed before the choice changed); `stakeholder()` returns the four values the
+    services take, the unchosen ones empty. Subclasses set the question asked
+    and whether an outside party needs a phone number.
+    """
+
+    stakeholder_question = _("Who?")
+    outside_phone_required = False
+
+    stakeholder_kind = forms.ChoiceField(
+        choices=StakeholderKind.choices,
+        widget=forms.RadioSelect,
+        initial=StakeholderKind.RESIDENT,
+    )
+    resident = forms.CharField(
+        label=_("Resident: mobile number or full name"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. 13800001234 or 王秀英"),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.none(), required=False
+    )
+    outside_name = forms.CharField(
+        label=_("Name of the outside party"), max_length=100, required=False
+    )
+    outside_phone = forms.CharField(
+        label=_("Their phone (needed to invite them to the meeting)"),
+        max_length=20,
+        required=False,
+        validators=[validate_phone],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholder_kind"].label = self.stakeholder_question
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("stakeholder_kind")
+        if kind == StakeholderKind.RESIDENT:
+            try:
+                data["resident"] = resident_by_name_or_mobile(
+                    community=self.community, text=data.get("resident", "")
+                )
+            except ValidationError as exc:
+                self.add_error("resident", exc)
+        elif kind == StakeholderKind.ORGANIZATION:
+            if not data.get("organization"):
+                self.add_error("organization", _("Choose the organisation."))
+        elif kind == StakeholderKind.OUTSIDE:
+            if not (data.get("outside_name") or "").strip():
+                self.add_error(
+                    "outside_name", _("Write the name of the outside party.")
+                )
+            if (
+                self.outside_phone_required
+                and not (data.get("outside_phone") or "").strip()
+            ):
+                self.add_error("outside_phone", _("Give a phone number to reach them."))
+        return data
+
+    def stakeholder(self) -> dict:
+        """resident, organization, outside_name, outside_phone: the chosen kind's set."""
+        kind = self.cleaned_data["stakeholder_kind"]
+        outside = kind == StakeholderKind.OUTSIDE
+        return {
+            "resident": self.cleaned_data.get("resident")
+            if kind == StakeholderKind.RESIDENT
+            else None,
+            "organization": self.cleaned_data.get("organization")
+            if kind == StakeholderKind.ORGANIZATION
+            else None,
+            "outside_name": self.cleaned_data.get("outside_name", "")
+            if outside
+            else "",
+            "outside_phone": self.cleaned_data.get("outside_phone", "")
+            if outside
+            else "",
+        }

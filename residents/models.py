@@ -555,6 +555,7 @@ class ResidentImport(models.Model):
         """No column of the file holds mobile numbers (staff must confirm that)."""
         return not any(column.get("field") == "mobile" for column in self.columns)
 
+
 # -- codes sent by text message ------------------------------------------------
 
 

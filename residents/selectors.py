@@ -1,9 +1,12 @@
 """Read queries for community, resident and organisation pages."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
+from .mobile import normalize_mobile
 from .models import (
     CodeStatus,
     Community,
@@ -18,6 +21,29 @@ from .models import (
 )
 
 RESIDENT_TAGS = ("is_elderly_alone", "is_left_behind_child", "has_disability")
+_RESIDENT_CACHE_ATTR = "_yishihui_resident_by_community"
+
+
+def resident_for_user(
+    *, user, community: Community, select_related: tuple[str, ...] = ()
+) -> Resident | None:
+    """The user's Resident record in the community, or None.
+
+    Read once per user object and community (one request, since each request
+    loads its own user) and kept on the user, like the roles in
+    residents.predicates. `select_related` names relations to load with it; it
+    counts only on the first read of a request.
+    """
+    if user is None or not user.is_authenticated or community is None:
+        return None
+    cache = user.__dict__.setdefault(_RESIDENT_CACHE_ATTR, {})
+    if community.pk not in cache:
+        cache[community.pk] = (
+            Resident.objects.filter(community_id=community.pk, user=user)
+            .select_related(*select_related)
+            .first()
+        )
+    return cache[community.pk]
 
 
 def communities_for_user(user):
@@ -78,6 +104,50 @@ def resident_list(
     if tag in RESIDENT_TAGS:
         residents = residents.filter(**{tag: True})
     return residents.order_by("name", "pk")
+
+
+def resident_by_name_or_mobile(*, community: Community, text: str) -> Resident:
+    """The one resident of the community with this mobile number or exact name.
+
+    Text that reads as a mobile number (residents.mobile.normalize_mobile) is
+    looked up as one; anything else as a full name. Raises ValidationError with
+    what to type instead when nobody or several people match.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            _("Write the resident's mobile number or full name."), code="required"
+        )
+    try:
+        mobile = normalize_mobile(text)
+    except ValidationError:
+        mobile = ""
+    residents = Resident.objects.filter(community=community)
+    if mobile:
+        matches = list(residents.filter(mobile=mobile)[:2])
+    else:
+        matches = list(residents.filter(name=text).order_by("pk")[:6])
+    if not matches:
+        raise ValidationError(
+            _("No resident of this community is called or has the number %(text)s."),
+            code="not_found",
+            params={"text": text},
+        )
+    if len(matches) > 1:
+        raise ValidationError(
+            _(
+                "Several residents are called “%(text)s” (%(where)s): "
+                "use the mobile number instead."
+            ),
+            code="ambiguous",
+            params={
+                "text": text,
+                "where": "、".join(
+                    m.address or m.masked_mobile or "?" for m in matches
+                ),
+            },
+        )
+    return matches[0]
 
 
 def resident_for_page(*, community: Community, pk: int) -> Resident:

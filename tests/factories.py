@@ -13,6 +13,7 @@ from residents.models import (
     Role,
     User,
 )
+from residents.services import community_create
 
 PASSWORD = "Yishihui-test-2026"
 
@@ -35,6 +36,11 @@ class CommunityFactory(DjangoModelFactory):
     region_path = "福建省/莆田市/秀屿区/东峤镇"
     address = "东峤镇汀塘村"
     population = 4200
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As in the app: a new community comes with its council and the rest.
+        return community_create(**kwargs)
 
 
 class UserFactory(DjangoModelFactory):

@@ -81,7 +81,7 @@ class PreConsultationAdmin(admin.ModelAdmin):
     list_filter = ["position"]
     raw_id_fields = [
         "topic",
-        "stakeholder_resident",
-        "stakeholder_organization",
+        "resident",
+        "organization",
         "logged_by",
     ]

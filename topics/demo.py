@@ -4,7 +4,9 @@
 `context`) and before council.demo. Topics go into the community's open collection
 window if there is one; otherwise they wait, and the council's demo meeting picks
 them up when it opens its window. Running it twice changes nothing: a topic whose
-title exists in the community is left as it is.
+title exists in the community is left as it is. `add_topic` submits one topic with
+its support and comments, all through topics.services; council.demo uses it for
+the topic its past meeting decided.
 """
 
 import random
@@ -40,20 +42,6 @@ TOPICS = [
             ("support", "我妈每天都去，12点到就只剩稀饭了。"),
             ("suggestion", "可以请志愿者给行动不便的老人送饭。"),
         ],
-    },
-    {
-        "title": "旧村部四楼改成儿童活动中心",
-        "description": "放学后很多留守儿童没地方去，旧村部四楼空着。"
-        "建议改成儿童活动中心和图书角，书可以大家一起捐。",
-        "category": TopicCategory.CHILDREN,
-        "location": "旧村部四楼",
-        "endorsers": 64,
-        "comments": [
-            ("support", "我愿意捐二十本书。"),
-            ("concern", "四楼没有电梯，要注意楼梯安全和消防。"),
-            ("suggestion", "可以请社工机构安排周末的作业辅导。"),
-        ],
-        "reply": "消防的事可以请镇里派人来看一下。",
     },
     {
         "title": "菜市场旁边垃圾桶太少，夏天味道很大",
@@ -102,28 +90,66 @@ def _write(context, line):
         writer(line)
 
 
+def people(community, users) -> dict:
+    """Who takes part in the demo deliberation: residents, commenters, staff."""
+    resident_user = users.get("resident")
+    return {
+        "pool": list(
+            Resident.objects.filter(community=community)
+            .exclude(user=resident_user)
+            .order_by("pk")[:400]
+        ),
+        "me": Resident.objects.filter(community=community, user=resident_user).first()
+        if resident_user is not None
+        else None,
+        "commenters": [
+            user
+            for user in (resident_user, users.get("social_worker"), users.get("staff"))
+            if user is not None
+        ],
+        "staff": users.get("staff"),
+    }
+
+
+def add_topic(*, community, spec, submitter, by, crowd, rng) -> Topic:
+    """Submit one topic, then its endorsements, comments and staff reply."""
+    topic = services.topic_submit(
+        community=community,
+        submitter=submitter,
+        by=by,
+        title=spec["title"],
+        description=spec["description"],
+        category=spec["category"],
+        location=spec["location"],
+    )
+    pool = crowd["pool"]
+    for endorser in rng.sample(pool, min(spec["endorsers"], len(pool))):
+        if endorser.pk != submitter.pk:
+            services.endorsement_create(topic=topic, resident=endorser)
+    commenters = crowd["commenters"]
+    first = None
+    for n, (kind, body) in enumerate(spec["comments"]):
+        comment = services.comment_create(
+            topic=topic, author=commenters[n % len(commenters)], body=body, kind=kind
+        )
+        first = first or comment
+    if spec.get("reply") and first is not None and crowd["staff"] is not None:
+        services.comment_create(
+            topic=topic, author=crowd["staff"], body=spec["reply"], parent=first
+        )
+    return topic
+
+
 def seed(context: dict) -> None:
     community = context["community"]
-    users = context["users"]
-    staff = users.get("staff")
-    resident_user = users.get("resident")
+    crowd = people(community, context["users"])
+    pool, me, staff = crowd["pool"], crowd["me"], crowd["staff"]
+    if not pool:
+        return
     rng = random.Random(5)
     existing = set(
         Topic.objects.filter(community=community).values_list("title", flat=True)
     )
-    pool = list(
-        Resident.objects.filter(community=community)
-        .exclude(user=resident_user)
-        .order_by("pk")[:400]
-    )
-    if not pool:
-        return
-    me = Resident.objects.filter(community=community, user=resident_user).first()
-    commenters = [
-        user
-        for user in (resident_user, users.get("social_worker"), staff)
-        if user is not None
-    ]
     added = 0
     specs = [(spec, False) for spec in TOPICS] + [(RECORDED_FOR_OFFLINE, True)]
     for index, (spec, on_behalf) in enumerate(specs):
@@ -137,31 +163,14 @@ def seed(context: dict) -> None:
                 me if index == 0 and me is not None else pool[index * 7 % len(pool)]
             )
             by = submitter.user
-        topic = services.topic_submit(
+        add_topic(
             community=community,
+            spec=spec,
             submitter=submitter,
             by=by,
-            title=spec["title"],
-            description=spec["description"],
-            category=spec["category"],
-            location=spec["location"],
+            crowd=crowd,
+            rng=rng,
         )
-        for endorser in rng.sample(pool, min(spec["endorsers"], len(pool))):
-            if endorser.pk != submitter.pk:
-                services.endorsement_create(topic=topic, resident=endorser)
-        first = None
-        for n, (kind, body) in enumerate(spec["comments"]):
-            comment = services.comment_create(
-                topic=topic,
-                author=commenters[n % len(commenters)],
-                body=body,
-                kind=kind,
-            )
-            first = first or comment
-        if spec.get("reply") and first is not None and staff is not None:
-            services.comment_create(
-                topic=topic, author=staff, body=spec["reply"], parent=first
-            )
         added += 1
     if me is not None:
         services.deadline_reminder_set(resident=me, enabled=True)

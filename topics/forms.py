@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BoundedDateTimeField
-from residents.mobile import validate_phone
-from residents.models import Organization, Resident
+from residents.forms import StakeholderForm
 
 from .images import MAX_PHOTOS, prepare_photo
 from .models import CommentKind, ConsultationPosition, TopicCategory
@@ -146,37 +145,9 @@ class WithdrawForm(forms.Form):
     )
 
 
-class ConsultationForm(forms.Form):
-    STAKEHOLDER_KINDS = [
-        ("resident", _("a resident")),
-        ("organization", _("an organisation")),
-        ("outside", _("an outside party (company, school, …)")),
-    ]
+class ConsultationForm(StakeholderForm):
+    stakeholder_question = _("Who did you consult?")
 
-    stakeholder_kind = forms.ChoiceField(
-        label=_("Who did you consult?"),
-        choices=STAKEHOLDER_KINDS,
-        widget=forms.RadioSelect,
-        initial="resident",
-    )
-    resident = forms.CharField(
-        label=_("Resident: mobile number or full name"),
-        max_length=100,
-        required=False,
-        help_text=_("e.g. 13800001234 or 王秀英"),
-    )
-    organization = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organization.objects.none(), required=False
-    )
-    outside_name = forms.CharField(
-        label=_("Name of the outside party"), max_length=100, required=False
-    )
-    outside_phone = forms.CharField(
-        label=_("Their phone (needed to invite them to the meeting)"),
-        max_length=20,
-        required=False,
-        validators=[validate_phone],
-    )
     consulted_at = BoundedDateTimeField(
         label=_("When"),
         ahead=timedelta(0),  # a consultation already took place
@@ -197,12 +168,8 @@ class ConsultationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.community = community
-        self.fields["organization"].queryset = Organization.objects.filter(
-            community=community
-        ).order_by("name")
         if not self.is_bound:
             self.initial.setdefault(
                 "consulted_at",
@@ -210,61 +177,3 @@ class ConsultationForm(forms.Form):
                 .replace(second=0, microsecond=0)
                 .strftime("%Y-%m-%dT%H:%M"),
             )
-
-    def clean(self):
-        data = super().clean()
-        kind = data.get("stakeholder_kind")
-        if kind == "resident":
-            found = self._find_resident((data.get("resident") or "").strip())
-            if isinstance(found, Resident):
-                data["resident"] = found
-            else:
-                self.add_error("resident", found)
-        elif kind == "organization" and not data.get("organization"):
-            self.add_error("organization", _("Choose the organisation."))
-        elif kind == "outside" and not (data.get("outside_name") or "").strip():
-            self.add_error("outside_name", _("Write the name of the outside party."))
-        return data
-
-    def _find_resident(self, text: str):
-        """The one resident matching a mobile number or full name, or an error."""
-        if not text:
-            return _("Write the resident's mobile number or full name.")
-        residents = Resident.objects.filter(community=self.community)
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 11:
-            matches = list(residents.filter(mobile=digits[-11:])[:2])
-        else:
-            matches = list(residents.filter(name=text).order_by("pk")[:6])
-        if not matches:
-            return _("No resident of this community matches “%(text)s”.") % {
-                "text": text
-            }
-        if len(matches) > 1:
-            return _(
-                "Several residents are called “%(text)s” (%(where)s): "
-                "use the mobile number instead."
-            ) % {
-                "text": text,
-                "where": "、".join(
-                    m.address or m.masked_mobile or "?" for m in matches
-                ),
-            }
-        return matches[0]
-
-    def stakeholder(self) -> dict:
-        kind = self.cleaned_data["stakeholder_kind"]
-        return {
-            "resident": self.cleaned_data.get("resident")
-            if kind == "resident"
-            else None,
-            "organization": self.cleaned_data.get("organization")
-            if kind == "organization"
-            else None,
-            "outside_name": self.cleaned_data.get("outside_name", "")
-            if kind == "outside"
-            else "",
-            "outside_phone": self.cleaned_data.get("outside_phone", "")
-            if kind == "outside"
-            else "",
-        }

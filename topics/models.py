@@ -5,7 +5,6 @@ council creates or moves when it schedules a meeting.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +12,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.display import format_when
-from residents.models import Community, Organization, Resident
+from residents.models import Community, Resident
+from residents.stakeholders import (
+    Stakeholder,
+    exactly_one_stakeholder,
+    stakeholder_organization_field,
+    stakeholder_resident_field,
+)
 
 
 class CollectionWindowQuerySet(models.QuerySet):
@@ -535,7 +540,7 @@ class ConsultationPosition(models.TextChoices):
     OPPOSES = "opposes", _("opposes")
 
 
-class PreConsultation(models.Model):
+class PreConsultation(Stakeholder):
     """A social worker's note of consulting one stakeholder on an accepted topic."""
 
     topic = models.ForeignKey(
@@ -544,24 +549,11 @@ class PreConsultation(models.Model):
         related_name="consultations",
         verbose_name=_("topic"),
     )
-    stakeholder_resident = models.ForeignKey(
-        Resident,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="consultations",
-        verbose_name=_("resident"),
+    # The columns keep the names they were created with.
+    resident = stakeholder_resident_field(db_column="stakeholder_resident_id")
+    organization = stakeholder_organization_field(
+        db_column="stakeholder_organization_id"
     )
-    stakeholder_organization = models.ForeignKey(
-        Organization,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="consultations",
-        verbose_name=_("organisation"),
-    )
-    outside_name = models.CharField(_("outside party"), max_length=100, blank=True)
-    outside_phone = models.CharField(_("their phone"), max_length=20, blank=True)
     consulted_at = models.DateTimeField(_("when"))
     position = models.CharField(
         _("their position"), max_length=20, choices=ConsultationPosition.choices
@@ -582,52 +574,8 @@ class PreConsultation(models.Model):
         verbose_name_plural = _("pre-meeting consultations")
         ordering = ["topic", "consulted_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(
-                        stakeholder_resident__isnull=False,
-                        stakeholder_organization__isnull=True,
-                        outside_name="",
-                    )
-                    | models.Q(
-                        stakeholder_resident__isnull=True,
-                        stakeholder_organization__isnull=False,
-                        outside_name="",
-                    )
-                    | (
-                        models.Q(
-                            stakeholder_resident__isnull=True,
-                            stakeholder_organization__isnull=True,
-                        )
-                        & ~models.Q(outside_name="")
-                    )
-                ),
-                name="consultation_exactly_one_stakeholder",
-            )
+            exactly_one_stakeholder(name="consultation_exactly_one_stakeholder")
         ]
 
     def __str__(self):
         return f"{self.topic} · {self.stakeholder_name}"
-
-    @property
-    def stakeholder_name(self) -> str:
-        if self.stakeholder_resident_id:
-            return self.stakeholder_resident.name
-        if self.stakeholder_organization_id:
-            return self.stakeholder_organization.name
-        return self.outside_name
-
-    def clean(self):
-        super().clean()
-        chosen = [
-            self.stakeholder_resident_id is not None,
-            self.stakeholder_organization_id is not None,
-            bool(self.outside_name.strip()),
-        ]
-        if sum(chosen) != 1:
-            raise ValidationError(
-                _(
-                    "Choose one stakeholder: a resident, an organisation, "
-                    "or the name of an outside party."
-                )
-            )

@@ -23,17 +23,6 @@ SORTS = {
 }
 
 
-def resident_for(*, user, community: Community) -> Resident | None:
-    """The logged-in user's Resident record in this community, if any."""
-    if user is None or not user.is_authenticated:
-        return None
-    return (
-        Resident.objects.filter(community=community, user=user)
-        .select_related("topic_reminder_opt_in")
-        .first()
-    )
-
-
 def topic_list(
     *,
     community: Community,
@@ -242,7 +231,7 @@ def consultation_summary(*, topic_id: int) -> dict:
     """Consultations on one topic with counts per position (two queries)."""
     consultations = list(
         PreConsultation.objects.filter(topic_id=topic_id)
-        .select_related("stakeholder_resident", "stakeholder_organization", "logged_by")
+        .select_related("resident", "organization", "logged_by")
         .order_by("consulted_at", "pk")
     )
     counts = {position: 0 for position in ConsultationPosition.values}
@@ -266,7 +255,7 @@ def consultation_summaries(*, topic_ids) -> dict[int, dict]:
     }
     rows = (
         PreConsultation.objects.filter(topic_id__in=list(topic_ids))
-        .select_related("stakeholder_resident", "stakeholder_organization", "logged_by")
+        .select_related("resident", "organization", "logged_by")
         .order_by("consulted_at", "pk")
     )
     tallies = {

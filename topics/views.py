@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
+from core.http import safe_next
 from residents.access import community_view
 from residents.models import Resident
+from residents.selectors import resident_for_user
 
 from . import selectors, services
 from .forms import (
@@ -32,6 +34,9 @@ from .models import (
     TopicPhoto,
     TopicStatus,
 )
+
+# The submit form and the list show whether the resident asked for a reminder.
+WITH_REMINDER = ("topic_reminder_opt_in",)
 
 
 def _bound(request) -> tuple:
@@ -65,7 +70,9 @@ def topic_list(request, community):
     sort = params.get("sort", "new")
     if sort not in selectors.SORTS:
         sort = "new"
-    me = selectors.resident_for(user=request.user, community=community)
+    me = resident_for_user(
+        user=request.user, community=community, select_related=WITH_REMINDER
+    )
     mine = me is not None and params.get("mine") == "1"
     topics = selectors.topic_list(
         submitter=me if mine else None,
@@ -116,7 +123,9 @@ def topic_list(request, community):
 
 
 def _submit_form_page(request, community, *, submitter, form, on_behalf):
-    resident = selectors.resident_for(user=request.user, community=community)
+    resident = resident_for_user(
+        user=request.user, community=community, select_related=WITH_REMINDER
+    )
     return render(
         request,
         "topics/topic_form.html",
@@ -172,7 +181,9 @@ def _handle_submit(request, community, *, submitter, on_behalf):
 
 @community_view("topics.submit_topic")
 def topic_submit(request, community):
-    submitter = selectors.resident_for(user=request.user, community=community)
+    submitter = resident_for_user(
+        user=request.user, community=community, select_related=WITH_REMINDER
+    )
     if submitter is None:
         if request.user.has_perm("topics.record_topic", community):
             return redirect("topics:topic_record_choose", community=community.slug)
@@ -221,7 +232,7 @@ def topic_record(request, community, resident_pk):
 @community_view("topics.view_topics")
 def topic_detail(request, community, pk):
     topic = _get_topic(community, pk)
-    resident = selectors.resident_for(user=request.user, community=community)
+    resident = resident_for_user(user=request.user, community=community)
     can_moderate = request.user.has_perm("topics.moderate_comments", community)
     is_submitter = resident is not None and topic.submitter_id == resident.pk
     may_act = is_submitter or request.user.has_perm("topics.record_topic", community)
@@ -331,7 +342,7 @@ def topic_withdraw(request, community, pk):
 @community_view("topics.endorse_topic")
 def topic_endorse(request, community, pk):
     topic = _get_topic(community, pk)
-    resident = selectors.resident_for(user=request.user, community=community)
+    resident = resident_for_user(user=request.user, community=community)
     if resident is None:
         raise PermissionDenied
     error = ""
@@ -500,7 +511,7 @@ def photo(request, community, pk):
 @require_POST
 @community_view("topics.submit_topic")
 def reminder_toggle(request, community):
-    resident = selectors.resident_for(user=request.user, community=community)
+    resident = resident_for_user(user=request.user, community=community)
     if resident is None:
         raise PermissionDenied
     enabled = request.POST.get("enabled") == "1"
@@ -512,12 +523,11 @@ def reminder_toggle(request, community):
         )
     else:
         messages.success(request, _("Deadline reminders are off."))
-    next_url = request.POST.get("next") or reverse(
-        "topics:topic_list", kwargs={"community": community.slug}
+    return redirect(
+        safe_next(
+            request, reverse("topics:topic_list", kwargs={"community": community.slug})
+        )
     )
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = "/"
-    return redirect(next_url)
 
 
 @community_view("topics.record_consultation")

@@ -3,8 +3,9 @@
 Public API (keyword-only; each raises django ValidationError with a translated
 message when the write is refused):
 
-    council_for_community(*, community) -> Council
-        Return the community's council, creating it with the six default seat kinds.
+    council_create(*, community) -> Council
+        Create the community's council with the six default seat kinds (idempotent);
+        runs when residents.services.community_create makes a community.
     council_update_charter(*, council, by, **fields) -> Council
         fields: collection_lead_days, quorum_rule, passing_threshold,
         stakeholders_vote, required_kind_coverage, name. Logs a CouncilChange.
@@ -39,10 +40,16 @@ message when the write is refused):
     agenda_item_create(*, meeting, by, topic=None, title="", description="")
         -> AgendaItem
         A topic onto the agenda (title defaults to the topic's), or a staff item in
-        free text. Does not change the topic's status: the caller (topic triage)
-        moves the topic through topics.services.
+        free text. Does not change the topic's status: triage_accept does both.
     agenda_item_move(*, item, by, direction) -> AgendaItem   direction "up"/"down"
     agenda_item_remove(*, item, by) -> None
+
+    triage_accept(*, meeting, topic, by, note="") -> AgendaItem
+    triage_decline(*, meeting, topic, by, reason) -> Topic
+    triage_merge(*, meeting, topic, into, by) -> Topic
+    triage_defer(*, meeting, topic, by, note="") -> Topic
+        Topic review of the meeting's collection: the topic must be in its window;
+        the topic's state changes through topics.services.
 
     invitation_create(*, agenda_item, by, resident=None, organization=None,
                       outside_name="", outside_phone="", reason) -> Invitation
@@ -64,7 +71,6 @@ Quorum and coverage: council.quorum.meeting_quorum(meeting).
 """
 
 from .agenda import (  # noqa: F401
-    agenda_item_accept_topic,
     agenda_item_create,
     agenda_item_move,
     agenda_item_remove,
@@ -74,7 +80,7 @@ from .attendance import (  # noqa: F401
     attendance_check_in,
 )
 from .charter import (  # noqa: F401
-    council_for_community,
+    council_create,
     council_update_charter,
     seat_assign,
     seat_end,
@@ -98,4 +104,10 @@ from .meetings import (  # noqa: F401
     meeting_reschedule,
     meeting_schedule,
     meeting_start,
+)
+from .triage import (  # noqa: F401
+    triage_accept,
+    triage_decline,
+    triage_defer,
+    triage_merge,
 )

@@ -6,7 +6,6 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from topics.models import Topic
-from topics.services import topic_accept
 
 from ..models import (
     AgendaItem,
@@ -95,21 +94,3 @@ def agenda_item_remove(*, item: AgendaItem, by) -> None:
     meeting = _locked_agenda(item.meeting)
     item.delete()
     _renumber(meeting.agenda_items.order_by("position", "pk"))
-
-
-def agenda_item_accept_topic(*, meeting: Meeting, topic: Topic, by, note: str = ""):
-    """Accept a topic onto the meeting's agenda: the item and the topic's own status.
-
-    One transaction: either the topic is on the agenda and its submitter told, or
-    neither happened.
-    """
-    with transaction.atomic():
-        item = agenda_item_create(meeting=meeting, by=by, topic=topic)
-        topic_accept(
-            topic=topic,
-            by=by,
-            note=note,
-            meeting=meeting.title,
-            link=meeting.get_absolute_url(),
-        )
-    return item

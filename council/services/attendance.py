@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,35 +16,13 @@ from ..models import (
     Invitation,
     Meeting,
 )
+from ..selectors import meeting_expected_as
 from .meetings import locked_meeting
 
 CHECK_IN_CODE_EXPIRED = gettext_lazy(
     "This check-in code has expired: it changes every two minutes. Scan the QR "
     "code on the screen in the meeting room again."
 )
-
-
-def _role_for_resident(meeting: Meeting, resident: Resident):
-    """Return (role, seat, invitation) for a resident at this meeting, or None."""
-    from ..quorum import meeting_seats
-
-    seats = list(
-        meeting_seats(meeting).filter(Q(resident=resident) | Q(alternate=resident))
-    )
-    for seat in seats:
-        if seat.resident_id == resident.pk:
-            return AttendanceRole.REPRESENTATIVE, seat, None
-    if seats:
-        return AttendanceRole.ALTERNATE, seats[0], None
-    invitation = (
-        Invitation.objects.filter(meeting=meeting)
-        .filter(Q(resident=resident) | Q(organization__members=resident))
-        .order_by("pk")
-        .first()
-    )
-    if invitation is not None:
-        return AttendanceRole.STAKEHOLDER, None, invitation
-    return None
 
 
 @transaction.atomic
@@ -92,16 +69,16 @@ def attendance_check_in(
     if resident is not None:
         if resident.community_id != meeting.community_id:
             raise ValidationError(_("Choose a resident of this community."))
-        found = _role_for_resident(meeting, resident)
-        if found is None:
+        expected = meeting_expected_as(meeting=meeting, resident=resident)
+        if expected is None:
             if self_check_in:
                 raise ValidationError(
                     _("You are not invited to this meeting. Please ask the staff.")
                 )
             role = AttendanceRole.OBSERVER
         else:
-            role, seat, found_invitation = found
-            invitation = invitation or found_invitation
+            role, seat = expected.role, expected.seat
+            invitation = invitation or expected.invitation
         lookup = {"meeting": meeting, "resident": resident}
     elif invitation is not None:
         if invitation.meeting_id != meeting.pk:

@@ -26,24 +26,26 @@ CHARTER_FIELDS = (
 )
 
 
-def council_for_community(*, community: Community) -> Council:
-    """Return the community's council, creating it and its six seat kinds once."""
-    council = Council.objects.filter(community=community).first()
-    if council is not None:
-        return council
-    with transaction.atomic():
-        council, created = Council.objects.get_or_create(community=community)
-        if created:
-            SeatKind.objects.bulk_create(
-                SeatKind(
-                    council=council,
-                    code=code,
-                    position=index + 1,
-                    seat_count=1,
-                    represents_organization=is_org,
-                )
-                for index, (code, _name, is_org) in enumerate(DEFAULT_SEAT_KINDS)
+@transaction.atomic
+def council_create(*, community: Community) -> Council:
+    """Create the community's council with the six default seat kinds.
+
+    Runs when the community is created (registered with
+    residents.services.on_community_created); idempotent, so a second call
+    returns the council as it is.
+    """
+    council, created = Council.objects.get_or_create(community=community)
+    if created:
+        SeatKind.objects.bulk_create(
+            SeatKind(
+                council=council,
+                code=code,
+                position=index + 1,
+                seat_count=1,
+                represents_organization=is_org,
             )
+            for index, (code, _name, is_org) in enumerate(DEFAULT_SEAT_KINDS)
+        )
     return council
 
 

@@ -140,16 +140,16 @@ def invitations_from_consultations(*, agenda_item: AgendaItem, by):
     seen = set()
     for consultation in summary["consultations"]:
         key = (
-            consultation.stakeholder_resident_id,
-            consultation.stakeholder_organization_id,
+            consultation.resident_id,
+            consultation.organization_id,
             consultation.outside_name.strip(),
         )
         if key in seen:
             continue
         seen.add(key)
         if (
-            consultation.stakeholder_resident_id in invited_residents
-            or consultation.stakeholder_organization_id in invited_orgs
+            consultation.resident_id in invited_residents
+            or consultation.organization_id in invited_orgs
             or (
                 consultation.outside_name
                 and consultation.outside_name.strip() in invited_outside
@@ -165,8 +165,8 @@ def invitations_from_consultations(*, agenda_item: AgendaItem, by):
                 invitation_create(
                     agenda_item=agenda_item,
                     by=by,
-                    resident=consultation.stakeholder_resident,
-                    organization=consultation.stakeholder_organization,
+                    resident=consultation.resident,
+                    organization=consultation.organization,
                     outside_name=consultation.outside_name,
                     outside_phone=consultation.outside_phone,
                     reason=reason,

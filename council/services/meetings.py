@@ -28,7 +28,6 @@ from ..models import (
     MeetingStatus,
 )
 from ..selectors import meeting_participants
-from .charter import council_for_community
 
 REMINDERS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
 # The code of the ValidationError a step raises when it needs confirming first;
@@ -153,7 +152,7 @@ def meeting_schedule(
     draft: bool = False,
 ) -> Meeting:
     """Schedule a meeting and open its topic collection window (now until lead time)."""
-    council = council_for_community(community=community)
+    council = Council.objects.get(community=community)
     now = timezone.now()
     if not (place.strip() or online_link.strip()):
         raise ValidationError(

@@ -34,3 +34,9 @@ from .meetings import (  # noqa: F401
     meeting_print,
     meetings,
 )
+from .triage import (  # noqa: F401
+    invite_consulted,
+    triage_action,
+    triage_index,
+    triage_page,
+)

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
+from core.http import safe_next
 from residents.access import community_view
+from residents.selectors import resident_for_user
 
 from .. import selectors, services
 from ..forms import (
@@ -19,10 +21,9 @@ from ..forms import (
 from ..models import (
     Invitation,
 )
-from ..predicates import resident_for
 from ..selectors import meeting_detail, meeting_visibility
-from ..triage import consultation_context
 from .common import agenda_item_or_404, meeting_or_404, perms_for
+from .triage import consultation_context
 
 # -- agenda ---------------------------------------------------------------------
 
@@ -53,7 +54,7 @@ def agenda_item_add(request, community, pk):
 
 def _agenda_response(request, community, meeting):
     if request.htmx:
-        resident = resident_for(request.user, community)
+        resident = resident_for_user(user=request.user, community=community)
         data = meeting_detail(meeting=meeting, user=request.user, resident=resident)
         return render(
             request,
@@ -115,7 +116,7 @@ def agenda_item_page(request, community, pk, item):
             "resident__user", "organization", "invited_by"
         )
     )
-    resident = resident_for(request.user, community)
+    resident = resident_for_user(user=request.user, community=community)
     org_ids = (
         set(resident.organizations.values_list("pk", flat=True)) if resident else set()
     )
@@ -127,7 +128,7 @@ def agenda_item_page(request, community, pk, item):
     perms_ = perms_for(request.user, community)
     form = None
     if perms_["invite"] and not meeting.is_finished and not meeting.is_draft:
-        form = InvitationForm(community=community, initial={"who": "resident"})
+        form = InvitationForm(community=community)
     return render(
         request,
         "council/agenda_item.html",
@@ -149,18 +150,19 @@ def invitation_create(request, community, pk, item):
     agenda_item = agenda_item_or_404(meeting, item)
     form = InvitationForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("who")
         try:
             invitation = services.invitation_create(
-                agenda_item=agenda_item, by=request.user, **data
+                agenda_item=agenda_item,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                **form.stakeholder(),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
-                _("%(name)s was invited.") % {"name": invitation.invitee_name},
+                _("%(name)s was invited.") % {"name": invitation.stakeholder_name},
             )
             return redirect(agenda_item)
     return render(
@@ -201,6 +203,4 @@ def invitation_respond(request, community, pk):
             if accept
             else _("Your reply was recorded: you will not attend."),
         )
-    return redirect(
-        request.POST.get("next") or invitation.agenda_item.get_absolute_url()
-    )
+    return redirect(safe_next(request, invitation.agenda_item.get_absolute_url()))

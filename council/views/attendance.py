@@ -15,6 +15,7 @@ from core.display import qr_svg
 from core.forms import apply_service_errors
 from residents.access import community_view
 from residents.models import Resident
+from residents.selectors import resident_for_user
 
 from .. import services
 from ..forms import (
@@ -26,7 +27,6 @@ from ..models import (
     AttendanceStatus,
     Invitation,
 )
-from ..predicates import resident_for
 from ..quorum import meeting_quorum
 from ..selectors import check_in_rows
 from .common import meeting_or_404, perms_for
@@ -182,7 +182,7 @@ def self_check_in(request, community, pk, token):
     state = meeting.self_check_in_code_state(token)
     if state == "invalid":
         raise Http404
-    resident = resident_for(request.user, community)
+    resident = resident_for_user(user=request.user, community=community)
     error = str(services.CHECK_IN_CODE_EXPIRED) if state == "expired" else None
     attendance = meeting.attendances.filter(resident=resident).first()
     if request.method == "POST" and error is None:

@@ -20,14 +20,14 @@ from ..models import (
     Seat,
 )
 from ..selectors import council_page
-from .common import perms_for
+from .common import council_or_404, perms_for
 
 # -- council, charter and seats ------------------------------------------------
 
 
 @community_view("council.view_council")
 def council_home(request, community):
-    council = services.council_for_community(community=community)
+    council = council_or_404(community)
     data = council_page(council=council, former_page=request.GET.get("page") or 1)
     return render(
         request,
@@ -43,7 +43,7 @@ def council_home(request, community):
 
 @community_view("council.manage_council")
 def charter_edit(request, community):
-    council = services.council_for_community(community=community)
+    council = council_or_404(community)
     form = CharterForm(request.POST or None, instance=council)
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,7 +64,7 @@ def charter_edit(request, community):
 
 @community_view("council.manage_council")
 def seat_kinds_edit(request, community):
-    council = services.council_for_community(community=community)
+    council = council_or_404(community)
     formset = SeatKindFormSet(
         request.POST or None,
         queryset=council.seat_kinds.order_by("position", "pk"),
@@ -95,7 +95,7 @@ def seat_kinds_edit(request, community):
 
 @community_view("council.manage_council")
 def seat_assign(request, community):
-    council = services.council_for_community(community=community)
+    council = council_or_404(community)
     initial = {"kind": request.GET.get("kind")}
     form = SeatAssignForm(
         request.POST or None, council=council, community=community, initial=initial

@@ -4,9 +4,15 @@ from django.shortcuts import get_object_or_404
 
 from ..models import (
     AgendaItem,
+    Council,
     Meeting,
 )
 from ..selectors import meetings_visible_to
+
+
+def council_or_404(community) -> Council:
+    """The community's council (created with the community; never here)."""
+    return get_object_or_404(Council, community=community)
 
 
 def meeting_or_404(community, pk, user) -> Meeting:

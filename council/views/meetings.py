@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from core.display import qr_svg
 from core.forms import apply_service_errors
 from residents.access import community_view
+from residents.selectors import resident_for_user
 
 from .. import services
 from ..exports import meeting_ics
@@ -18,9 +19,8 @@ from ..forms import (
     CancelForm,
     MeetingForm,
 )
-from ..predicates import resident_for
 from ..selectors import meeting_detail, meeting_list, meeting_visibility
-from .common import meeting_or_404, perms_for
+from .common import council_or_404, meeting_or_404, perms_for
 
 # -- meetings ------------------------------------------------------------------
 
@@ -49,7 +49,7 @@ def meetings(request, community):
 
 @community_view("council.manage_meetings")
 def meeting_create(request, community):
-    council = services.council_for_community(community=community)
+    council = council_or_404(community)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -182,7 +182,7 @@ def meeting_cancel(request, community, pk):
 @community_view("council.view_meetings")
 def meeting_page(request, community, pk):
     meeting = meeting_or_404(community, pk, request.user)
-    resident = resident_for(request.user, community)
+    resident = resident_for_user(user=request.user, community=community)
     data = meeting_detail(meeting=meeting, user=request.user, resident=resident)
     return render(
         request,

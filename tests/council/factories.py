@@ -2,17 +2,37 @@
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from council import services
 from council.models import SeatKind
-from tests.factories import OrganizationFactory, ResidentFactory
+from residents.models import Role
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    ResidentFactory,
+    UserFactory,
+)
 from topics import services as topic_services
+
+
+def url(name, *args):
+    """The address of a council page."""
+    return reverse(f"council:{name}", args=args)
+
+
+def resident_login(community, name="李大伯"):
+    """A resident of the community with a login: (user, resident)."""
+    user = UserFactory(display_name=name)
+    MembershipFactory(user=user, community=community, role=Role.RESIDENT)
+    resident = ResidentFactory(community=community, user=user, name=name)
+    return user, resident
 
 
 def seat_council(community, *, by=None, per_kind=1, alternates=False):
     """Give every default seat kind `per_kind` holders; return (council, seats)."""
-    council = services.council_for_community(community=community)
+    council = community.council
     seats = []
     start = timezone.localdate() - timedelta(days=30)
     for kind in SeatKind.objects.filter(council=council).order_by("position"):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council import services
-from council.models import Meeting, Seat
+from council.models import Council, Meeting, Seat
 from tests.council.factories import schedule
 from tests.factories import ResidentFactory
 from tests.topics.factories import TopicFactory
@@ -166,7 +166,7 @@ def test_a_consultation_stored_at_the_end_of_time_does_not_break_pages(
 def test_seat_term_dates_out_of_range_are_a_form_error(
     login, community, staff_user, term_start
 ):
-    council = services.council_for_community(community=community)
+    council = Council.objects.get(community=community)
     ResidentFactory(community=community, name="黄秀英")
     response = login(staff_user).post(
         url("seat_assign", community.slug),

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from council import services
 from council.models import (
     AgendaItem,
     Attendance,
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def populate(community, staff_user, n):
     """n seats (with alternates), n invitations over 5 items, n attendances."""
-    council = services.council_for_community(community=community)
+    council = community.council
     kinds = list(SeatKind.objects.filter(council=council))
     SeatKind.objects.filter(council=council).update(seat_count=n)
     people = Resident.objects.bulk_create(
@@ -174,7 +173,7 @@ def test_counts_are_equal_at_both_sizes(
 def make_meetings(community, staff_user, count):
     from council.models import Meeting, MeetingStatus
 
-    council = services.council_for_community(community=community)
+    council = community.council
     base = timezone.now()
     Meeting.objects.bulk_create(
         Meeting(

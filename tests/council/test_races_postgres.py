@@ -40,7 +40,7 @@ def run_together(*calls):
 
 
 def test_two_staff_filling_the_last_seat_one_wins(community, staff_user):
-    council = services.council_for_community(community=community)
+    council = community.council
     kind = council.seat_kinds.get(code="women")
     first = ResidentFactory(community=community)
     second = ResidentFactory(community=community)

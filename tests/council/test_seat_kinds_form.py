@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from council import services
-from council.models import SeatKind
+from council.models import Council, SeatKind
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +22,8 @@ def form_data(kinds):
 def test_another_councils_kind_is_a_form_error_not_a_500(
     login, community, other_community, staff_user, how
 ):
-    council = services.council_for_community(community=community)
-    other = services.council_for_community(community=other_community)
+    council = Council.objects.get(community=community)
+    other = Council.objects.get(community=other_community)
     kinds = list(council.seat_kinds.order_by("position"))
     foreign = other.seat_kinds.first()
     data = form_data(kinds)
@@ -52,7 +51,7 @@ def test_another_councils_kind_is_a_form_error_not_a_500(
 
 
 def test_own_kinds_still_save(login, community, staff_user):
-    council = services.council_for_community(community=community)
+    council = Council.objects.get(community=community)
     kinds = list(council.seat_kinds.order_by("position"))
     data = form_data(kinds)
     data["form-0-seat_count"] = 3

@@ -25,7 +25,6 @@ def test_after_cancelling_no_topic_joins_the_cancelled_meeting(
     meeting.window.refresh_from_db()
     assert meeting.window.closed_at is not None
     assert topic_selectors.window_accepting(community=community) is None
-    assert topic_services.window_for_new_topic(community=community) is None
     late = submit_topic(community, title="取消之后提交")
     assert late.window is None and late.is_waiting
 

@@ -296,7 +296,7 @@ def test_invitation_needs_exactly_one_invitee_and_a_reason(
         outside_phone="13900001111",
         reason="物业公司",
     )
-    assert outside.invitee_name == "张经理"
+    assert outside.stakeholder_name == "张经理"
     invitation = services.invitation_create(
         agenda_item=item, by=staff_user, resident=resident, reason="住在一楼"
     )

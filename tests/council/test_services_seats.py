@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def council(community):
-    return services.council_for_community(community=community)
+    return community.council
 
 
 def kind(council, code):
@@ -23,7 +23,8 @@ def kind(council, code):
 
 
 def test_council_is_created_once_with_the_six_kinds(community, council):
-    assert services.council_for_community(community=community) == council
+    assert services.council_create(community=community) == council
+    assert council.seat_kinds.count() == 6
     labels = [k.label for k in council.seat_kinds.order_by("position")]
     assert labels == [
         "居民委员会代表",

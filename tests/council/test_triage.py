@@ -1,9 +1,11 @@
 """The meeting's topic review page: accept, merge, decline, defer; invite consulted."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from council import services
 from council.models import AgendaItem, Invitation
 from notifications.models import Notification
 from tests.council.factories import schedule
@@ -35,6 +37,14 @@ def topic(community, meeting, submitter):
 def page_url(meeting):
     return reverse(
         "council:triage", kwargs={"community": meeting.community.slug, "pk": meeting.pk}
+    )
+
+
+def invite_url(item):
+    meeting = item.meeting
+    return reverse(
+        "council:invite_consulted",
+        kwargs={"community": meeting.community.slug, "pk": meeting.pk, "item": item.pk},
     )
 
 
@@ -150,6 +160,28 @@ def test_topic_from_another_window_is_not_found(community, meeting, staff_user, 
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("review", "extra"),
+    [
+        (services.triage_accept, {}),
+        (services.triage_decline, {"reason": "不属于本社区"}),
+        (services.triage_defer, {}),
+        (services.triage_merge, {"into": None}),
+    ],
+)
+def test_every_review_action_refuses_a_topic_of_another_meeting(
+    community, meeting, topic, staff_user, review, extra
+):
+    later = schedule(community, by=staff_user, days=40, title="十二月议事会")
+    if "into" in extra:
+        extra = {"into": TopicFactory(community=community, window=later.window)}
+    with pytest.raises(ValidationError, match="修路灯"):
+        review(meeting=later, topic=topic, by=staff_user, **extra)
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.SUBMITTED
+    assert not AgendaItem.objects.filter(topic=topic).exists()
+
+
 def test_review_page_queries_do_not_grow(
     community, meeting, staff_user, login, django_assert_max_num_queries
 ):
@@ -190,15 +222,25 @@ def test_invite_consulted_parties_in_one_step(
         )
     page = client.get(page_url(meeting)).content.decode()
     assert "邀请已协商的各方作为利益相关方" in page and "有顾虑: 1" in page
-    url = reverse(
-        "council:invite_consulted",
-        kwargs={"community": community.slug, "pk": meeting.pk, "item": item.pk},
-    )
+    url = invite_url(item)
     response = client.post(url, follow=True)
     assert Invitation.objects.filter(agenda_item=item).count() == 3
     assert "路灯厂" in response.content.decode()  # told why it was not invited
     client.post(url)
     assert Invitation.objects.filter(agenda_item=item).count() == 3
+
+
+def test_invite_consulted_goes_back_only_within_the_site(
+    community, meeting, topic, staff_user, login
+):
+    client = login(staff_user)
+    client.post(action_url(meeting, topic), {"action": "accept"})
+    item = AgendaItem.objects.get(meeting=meeting, topic=topic)
+    url = invite_url(item)
+    response = client.post(url, {"next": "https://evil.example/"})
+    assert response["Location"] == page_url(meeting)
+    response = client.post(url, {"next": item.get_absolute_url()})
+    assert response["Location"] == item.get_absolute_url()
 
 
 def test_resident_cannot_invite_consulted(
@@ -208,10 +250,7 @@ def test_resident_cannot_invite_consulted(
     client.post(action_url(meeting, topic), {"action": "accept"})
     item = AgendaItem.objects.get(meeting=meeting)
     client.force_login(resident_user)
-    url = reverse(
-        "council:invite_consulted",
-        kwargs={"community": meeting.community.slug, "pk": meeting.pk, "item": item.pk},
-    )
+    url = invite_url(item)
     assert client.post(url).status_code == 403
 
 

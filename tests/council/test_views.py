@@ -1,29 +1,19 @@
-"""Pages: permissions per role, isolation, QR check-in, htmx check-in, exports."""
+"""Pages: permissions per role, isolation, forms, invitations, exports, state buttons.
+
+Attendance and QR check-in pages are in test_views_attendance.py.
+"""
 
 from datetime import UTC, timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from council import services
 from council.models import Attendance, Council, Meeting, MeetingStatus, Seat
-from residents.models import Role
-from tests.council.factories import in_progress, schedule
-from tests.factories import MembershipFactory, ResidentFactory, UserFactory
+from tests.council.factories import resident_login, schedule, url
+from tests.factories import ResidentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    return reverse(f"council:{name}", args=args)
-
-
-def resident_login(community, name="李大伯"):
-    user = UserFactory(display_name=name)
-    MembershipFactory(user=user, community=community, role=Role.RESIDENT)
-    resident = ResidentFactory(community=community, user=user, name=name)
-    return user, resident
 
 
 # -- permissions -------------------------------------------------------------
@@ -78,7 +68,11 @@ def test_social_worker_invites_but_does_not_manage(
     resident = ResidentFactory(community=community, name="郑阿姨")
     response = client.post(
         url("invitation_create", slug, meeting.pk, item.pk),
-        {"who": "resident", "resident": "郑阿姨", "reason": "住在停车场旁"},
+        {
+            "stakeholder_kind": "resident",
+            "resident": "郑阿姨",
+            "reason": "住在停车场旁",
+        },
     )
     assert response.status_code == 302
     assert item.invitations.get().resident == resident
@@ -229,7 +223,7 @@ def test_reschedule_page_moves_the_deadline(login, community, staff_user, meetin
 
 
 def test_seat_assign_by_name_or_mobile_and_history(login, community, staff_user):
-    council = services.council_for_community(community=community)
+    council = community.council
     kind = council.seat_kinds.get(code="women")
     first = ResidentFactory(community=community, name="黄秀英", mobile="13800000001")
     second = ResidentFactory(community=community, name="陈美玲")
@@ -260,7 +254,7 @@ def test_seat_assign_by_name_or_mobile_and_history(login, community, staff_user)
 
 
 def test_unknown_resident_name_is_a_field_error(login, community, staff_user):
-    council = services.council_for_community(community=community)
+    council = community.council
     client = login(staff_user)
     response = client.post(
         url("seat_assign", community.slug),
@@ -303,7 +297,7 @@ def test_charter_change_is_logged_with_who(login, community, staff_user):
 
 
 def test_seat_kinds_rename_reorder_resize(login, community, staff_user):
-    council = services.council_for_community(community=community)
+    council = community.council
     kinds = list(council.seat_kinds.order_by("position"))
     client = login(staff_user)
     data = {"form-TOTAL_FORMS": 6, "form-INITIAL_FORMS": 6}
@@ -347,6 +341,23 @@ def test_invitee_accepts_from_the_meeting_page(login, community, staff_user, mee
     assert invitation.status == "accepted"
 
 
+def test_reply_to_an_invitation_goes_back_only_within_the_site(
+    login, community, staff_user, meeting
+):
+    user, resident = resident_login(community)
+    item = services.agenda_item_create(meeting=meeting, by=staff_user, title="加装电梯")
+    invitation = services.invitation_create(
+        agenda_item=item, by=staff_user, resident=resident, reason="住六楼"
+    )
+    reply = url("invitation_respond", community.slug, invitation.pk)
+    client = login(user)
+    response = client.post(reply, {"answer": "accept", "next": "https://evil.example/"})
+    assert response["Location"] == item.get_absolute_url()
+    meeting_page = url("meeting", community.slug, meeting.pk)
+    response = client.post(reply, {"answer": "accept", "next": meeting_page})
+    assert response["Location"] == meeting_page
+
+
 def test_invitation_form_requires_fields_for_the_chosen_kind(
     login, community, staff_user, meeting
 ):
@@ -354,14 +365,14 @@ def test_invitation_form_requires_fields_for_the_chosen_kind(
     client = login(staff_user)
     response = client.post(
         url("invitation_create", community.slug, meeting.pk, item.pk),
-        {"who": "outside", "outside_name": "张经理", "reason": "物业"},
+        {"stakeholder_kind": "outside", "outside_name": "张经理", "reason": "物业"},
     )
     assert response.status_code == 200
-    assert "此项为必填项" in response.content.decode()
+    assert "请填写联系电话" in response.content.decode()
     response = client.post(
         url("invitation_create", community.slug, meeting.pk, item.pk),
         {
-            "who": "outside",
+            "stakeholder_kind": "outside",
             "outside_name": "张经理",
             "outside_phone": "13911112222",
             "reason": "物业",
@@ -370,111 +381,6 @@ def test_invitation_form_requires_fields_for_the_chosen_kind(
     )
     assert response.status_code == 302
     assert item.invitations.get().outside_name == "张经理"
-
-
-# -- attendance and QR --------------------------------------------------------------
-
-
-def test_htmx_check_in_updates_quorum(
-    login, community, staff_user, open_meeting, seated
-):
-    _council, seats = seated
-    client = login(staff_user)
-    for seat in seats[:3]:
-        response = client.post(
-            url("attendance_mark", community.slug, open_meeting.pk),
-            {"resident": seat.resident_id, "status": "in_person"},
-            HTTP_HX_REQUEST="true",
-        )
-        assert "未达法定人数" in response.content.decode()
-    response = client.post(
-        url("attendance_mark", community.slug, open_meeting.pk),
-        {"resident": seats[3].resident_id, "status": "online"},
-        HTTP_HX_REQUEST="true",
-    )
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "已达法定人数" in page and "6 个席位中 4 个出席" in page
-    attendance = Attendance.objects.get(resident=seats[3].resident)
-    assert attendance.on_behalf and attendance.checked_in_by == staff_user
-
-
-def test_qr_check_in_for_a_representative_while_in_progress(
-    login, community, staff_user, seated
-):
-    _council, seats = seated
-    user, resident = resident_login(community)
-    Seat.objects.filter(pk=seats[0].pk).update(resident=resident)
-    meeting = schedule(community, by=staff_user)
-    check_in = url(
-        "self_check_in", community.slug, meeting.pk, meeting.self_check_in_code()
-    )
-    client = login(user)
-    # Before the meeting is open: refused with the reason.
-    response = client.post(check_in, {"status": "in_person"})
-    assert response.status_code == 400
-    assert "只有会议进行中才能签到" in response.content.decode()
-    meeting = in_progress(meeting, by=staff_user)
-    response = client.post(check_in, {"status": "in_person"})
-    assert response.status_code == 200
-    assert "您已签到" in response.content.decode()
-    attendance = Attendance.objects.get(resident=resident)
-    assert attendance.role == "representative" and not attendance.on_behalf
-    services.meeting_conclude(meeting=meeting, by=staff_user)
-    Attendance.objects.all().delete()
-    response = client.post(check_in, {"status": "in_person"})
-    assert response.status_code == 400 and not Attendance.objects.exists()
-
-
-def test_qr_check_in_refused_for_someone_not_invited(
-    login, community, staff_user, open_meeting
-):
-    user, _resident = resident_login(community)
-    check_in = url(
-        "self_check_in",
-        community.slug,
-        open_meeting.pk,
-        open_meeting.self_check_in_code(),
-    )
-    response = login(user).post(check_in, {"status": "in_person"})
-    assert response.status_code == 400
-    assert "不在本次会议的邀请名单中" in response.content.decode()
-    assert not Attendance.objects.exists()
-
-
-def test_qr_check_in_for_an_invited_stakeholder(
-    login, community, staff_user, open_meeting
-):
-    user, resident = resident_login(community)
-    item = open_meeting.agenda_items.first()
-    services.invitation_create(
-        agenda_item=item, by=staff_user, resident=resident, reason="x"
-    )
-    check_in = url(
-        "self_check_in",
-        community.slug,
-        open_meeting.pk,
-        open_meeting.self_check_in_code(),
-    )
-    response = login(user).post(check_in, {"status": "in_person"})
-    assert response.status_code == 200
-    assert Attendance.objects.get(resident=resident).role == "stakeholder"
-
-
-def test_qr_wrong_token_is_404(login, community, staff_user, open_meeting):
-    user, _resident = resident_login(community)
-    bad = url("self_check_in", community.slug, open_meeting.pk, "guessed")
-    assert login(user).get(bad).status_code == 404
-
-
-def test_qr_page_shows_an_svg_with_the_check_in_address(
-    login, community, staff_user, open_meeting
-):
-    page = login(staff_user).get(url("check_in_qr", community.slug, open_meeting.pk))
-    html = page.content.decode()
-    assert "<svg" in html
-    assert open_meeting.self_check_in_code() in html
-    assert open_meeting.check_in_token not in html
 
 
 # -- exports -------------------------------------------------------------------------
@@ -517,28 +423,6 @@ def test_print_notice_has_agenda_and_qr(login, community, staff_user, meeting):
     assert "size: A4" in html
 
 
-def test_check_in_list_finds_by_name_and_keeps_the_page(
-    login, community, staff_user, open_meeting, seated
-):
-    _council, seats = seated
-    client = login(staff_user)
-    name = seats[2].resident.name
-    page = client.get(
-        url("attendance", community.slug, open_meeting.pk), {"q": name}
-    ).content.decode()
-    assert page.count('type="hidden" name="resident"') == 1
-    assert "应到 12 人，已到 0 人" in page
-    response = client.post(
-        url("attendance_mark", community.slug, open_meeting.pk),
-        {"resident": seats[2].resident_id, "status": "in_person", "q": name},
-    )
-    assert response.status_code == 302 and "q=" in response["Location"]
-    page = client.get(
-        url("attendance", community.slug, open_meeting.pk), {"q": "没有这个人"}
-    ).content.decode()
-    assert "名单上没有叫 没有这个人 的人" in page
-
-
 def test_pages_in_english_for_an_english_user(login, community, staff_user, meeting):
     staff_user.language = "en"
     staff_user.save(update_fields=["language"])
@@ -571,89 +455,6 @@ def test_agenda_up_down_with_htmx_and_without(login, community, staff_user, meet
     # A resident cannot reorder.
     user, _resident = resident_login(community)
     assert login(user).post(move, {"direction": "down"}).status_code == 403
-
-
-def test_staff_check_in_an_elderly_resident_is_recorded_as_on_behalf(
-    login, community, staff_user, open_meeting
-):
-    elderly = ResidentFactory(community=community, name="林阿婆", is_elderly_alone=True)
-    client = login(staff_user)
-    response = client.post(
-        url("attendance_add", community.slug, open_meeting.pk),
-        {"resident": "林阿婆", "status": "in_person"},
-    )
-    assert response.status_code == 302
-    attendance = Attendance.objects.get(resident=elderly)
-    assert attendance.on_behalf and attendance.checked_in_by == staff_user
-    assert attendance.role == "observer"
-    page = client.get(
-        url("attendance", community.slug, open_meeting.pk)
-    ).content.decode()
-    assert "林阿婆" in page and "代为签到" in page
-
-
-def test_member_of_an_invited_organisation_replies_and_checks_in(
-    login, community, staff_user, open_meeting
-):
-    from tests.factories import OrganizationFactory
-
-    user, resident = resident_login(community, name="物业小陈")
-    org = OrganizationFactory(community=community, name="汀塘物业")
-    org.members.add(resident)
-    invitation = services.invitation_create(
-        agenda_item=open_meeting.agenda_items.first(),
-        by=staff_user,
-        organization=org,
-        reason="负责停车管理",
-    )
-    client = login(user)
-    response = client.post(
-        url("invitation_respond", community.slug, invitation.pk), {"answer": "accept"}
-    )
-    assert response.status_code == 302
-    response = client.post(
-        url(
-            "self_check_in",
-            community.slug,
-            open_meeting.pk,
-            open_meeting.self_check_in_code(),
-        ),
-        {"status": "in_person"},
-    )
-    assert response.status_code == 200
-    attendance = Attendance.objects.get(resident=resident)
-    assert attendance.role == "stakeholder" and attendance.invitation == invitation
-
-
-def test_district_officer_reads_the_check_in_list_but_cannot_mark(
-    login, community, district_officer, open_meeting, seated
-):
-    client = login(district_officer)
-    page = client.get(url("attendance", community.slug, open_meeting.pk))
-    assert page.status_code == 200
-    assert 'name="status"' not in page.content.decode()
-    response = client.post(
-        url("attendance_mark", community.slug, open_meeting.pk),
-        {"resident": seated[1][0].resident_id, "status": "in_person"},
-    )
-    assert response.status_code == 403
-    assert not Attendance.objects.exists()
-
-
-def test_quorum_card_polls_while_in_progress_and_sees_qr_check_ins(
-    login, community, staff_user, resident_user, open_meeting, seated
-):
-    client = login(staff_user)
-    page = client.get(
-        url("attendance", community.slug, open_meeting.pk)
-    ).content.decode()
-    assert 'hx-trigger="every 10s"' in page
-    services.attendance_check_in(
-        meeting=open_meeting, by=staff_user, resident=seated[1][0].resident
-    )
-    card = login(resident_user).get(url("quorum", community.slug, open_meeting.pk))
-    assert card.status_code == 200
-    assert "6 个席位中 1 个出席" in card.content.decode()
 
 
 def test_state_buttons_through_the_pages(login, community, staff_user, seated):

@@ -89,9 +89,9 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
     with page.expect_navigation():
         page.get_by_role("button", name="加入议程").click()
     page.get_by_role("link", name="小区停车难").click()
-    page.get_by_role("radio", name="外部人员").check()
-    page.get_by_label("姓名（外部人员）").fill("物业公司 张经理")
-    page.get_by_label("电话（外部人员）").fill("13900001111")
+    page.get_by_role("radio", name="外部相关方（公司、学校等）").check()
+    page.get_by_label("外部相关方名称").fill("物业公司 张经理")
+    page.get_by_label("对方电话（邀请参会时需要）").fill("13900001111")
     page.get_by_label("受影响的原因").fill("负责小区停车管理")
     with page.expect_navigation():
         page.get_by_role("button", name="发送邀请").click()

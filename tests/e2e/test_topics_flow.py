@@ -7,7 +7,6 @@ import os
 import pytest
 from PIL import Image
 
-from council import services as council_services
 from residents.models import Resident, Role
 from tests.council.factories import schedule
 from tests.e2e.conftest import log_in
@@ -44,7 +43,6 @@ def test_submit_endorse_triage_and_inbox(
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     meeting = schedule(community, by=staff_user, title="十一月议事会")
-    council_services.council_for_community(community=community)
     neighbour_user = UserFactory(display_name="李大爷")
     MembershipFactory(user=neighbour_user, community=community, role=Role.RESIDENT)
     ResidentFactory(community=community, user=neighbour_user, name="李大爷")

@@ -453,6 +453,10 @@ def test_reminder_opt_in_from_the_form(community, resident, resident_user, login
     assert resident.topic_reminder_opt_in
     page = client.get(url("topic_submit", community)).content.decode()
     assert "停止提醒" in page
+    response = client.post(
+        url("reminder_toggle", community), {"enabled": "0", "next": "//evil.example/"}
+    )
+    assert response["Location"] == url("topic_list", community)
 
 
 def test_consultation_page_for_social_worker(
@@ -532,13 +536,13 @@ def test_consultation_finds_the_resident_by_name_or_asks_for_the_mobile(
         url("consultation_create", community, pk=topic.pk),
         {**data, "resident": "无此人"},
     )
-    assert "本社区没有找到" in response.content.decode()
+    assert "本社区没有名为或手机号为 无此人 的居民" in response.content.decode()
     response = client.post(
         url("consultation_create", community, pk=topic.pk),
         {**data, "resident": "陈建国"},
     )
     assert response.status_code == 302
-    assert topic.consultations.get().stakeholder_resident == unique
+    assert topic.consultations.get().resident == unique
 
 
 def test_report_list_queries_do_not_grow(

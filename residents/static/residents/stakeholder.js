@@ -1,5 +1,6 @@
-/* Show only the stakeholder fields that match the chosen kind; without
-   JavaScript all fields stay visible and the server checks the choice. */
+/* Stakeholder picker (residents.forms.StakeholderForm): show only the fields
+   of the chosen kind; without JavaScript all fields stay visible and the
+   server checks the choice. */
 (function () {
   "use strict";
   var groups = {

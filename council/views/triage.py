@@ -1,7 +1,8 @@
-"""Topic review (议题审核) for a meeting, and inviting consulted parties as X seats.
+"""Topic review (议题审核) pages of a meeting, and inviting consulted parties as X.
 
-The page belongs to the meeting, so it lives in council; every change to a topic
-goes through topics.services (council imports topics, never the reverse).
+The page belongs to the meeting, so it lives in council; each review action goes
+through council.services.triage, which applies the meeting's rules and moves the
+topic through topics.services (council imports topics, never the reverse).
 """
 
 from django.conf import settings
@@ -14,23 +15,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import safe_next
 from residents.access import community_view
 from topics import selectors as topic_selectors
-from topics import services as topic_services
 from topics.models import Topic
 
-from . import services
-from .models import AgendaItem, Meeting, MeetingStatus
-from .selectors import meetings_visible_to
-
-
-def _meeting(community, pk, user) -> Meeting:
-    return get_object_or_404(
-        meetings_visible_to(user=user, community=community).select_related(
-            "community", "window"
-        ),
-        pk=pk,
-    )
+from .. import services
+from ..models import AgendaItem, MeetingStatus
+from ..selectors import meetings_visible_to
+from .common import meeting_or_404
 
 
 def _triage_url(meeting) -> str:
@@ -79,7 +72,7 @@ def triage_index(request, community):
 
 @community_view("topics.triage_topics")
 def triage_page(request, community, pk):
-    meeting = _meeting(community, pk, request.user)
+    meeting = meeting_or_404(community, pk, request.user)
     groups = topic_selectors.topics_for_triage(
         community=community, window=meeting.window
     )
@@ -117,7 +110,7 @@ def triage_page(request, community, pk):
 @community_view("topics.triage_topics")
 def triage_action(request, community, pk, topic_pk):
     """Accept, merge, decline or defer one topic of this meeting's collection."""
-    meeting = _meeting(community, pk, request.user)
+    meeting = meeting_or_404(community, pk, request.user)
     if meeting.window_id is None:
         raise Http404
     topic = get_object_or_404(
@@ -129,7 +122,7 @@ def triage_action(request, community, pk, topic_pk):
     action = request.POST.get("action", "")
     try:
         if action == "accept":
-            services.agenda_item_accept_topic(
+            services.triage_accept(
                 meeting=meeting,
                 topic=topic,
                 by=request.user,
@@ -141,8 +134,11 @@ def triage_action(request, community, pk, topic_pk):
                 % {"title": topic.title, "name": topic.submitter.name},
             )
         elif action == "decline":
-            topic_services.topic_decline(
-                topic=topic, by=request.user, reason=request.POST.get("reason", "")
+            services.triage_decline(
+                meeting=meeting,
+                topic=topic,
+                by=request.user,
+                reason=request.POST.get("reason", ""),
             )
             messages.success(
                 request,
@@ -158,14 +154,18 @@ def triage_action(request, community, pk, topic_pk):
             )
             if into is None:
                 raise ValidationError(_("Choose the topic to merge it into."))
-            topic_services.topic_merge(topic=topic, into=into, by=request.user)
+            services.triage_merge(
+                meeting=meeting, topic=topic, into=into, by=request.user
+            )
             messages.success(
                 request,
                 _("“%(title)s” is merged into “%(into)s”.")
                 % {"title": topic.title, "into": into.title},
             )
         elif action == "defer":
-            deferred = topic_services.topic_defer(topic=topic, by=request.user)
+            deferred = services.triage_defer(
+                meeting=meeting, topic=topic, by=request.user
+            )
             if deferred.window_id:
                 messages.success(
                     request,
@@ -189,7 +189,7 @@ def triage_action(request, community, pk, topic_pk):
 @community_view("council.invite_stakeholders")
 def invite_consulted(request, community, pk, item):
     """Invite everyone consulted on this item's topic as X stakeholders, in one step."""
-    meeting = _meeting(community, pk, request.user)
+    meeting = meeting_or_404(community, pk, request.user)
     agenda_item = get_object_or_404(
         AgendaItem.objects.select_related("meeting", "meeting__community"),
         pk=item,
@@ -211,7 +211,4 @@ def invite_consulted(request, community, pk, item):
         messages.error(request, problem)
     if not consulted:
         messages.info(request, _("No consultations recorded for this item yet."))
-    next_url = request.POST.get("next", "")
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = _triage_url(meeting)
-    return redirect(next_url)
+    return redirect(safe_next(request, _triage_url(meeting)))
