@@ -8,6 +8,7 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Council")
 
     def ready(self):
-        from . import home
+        from . import home, public
 
         home.register()
+        public.register()
