@@ -116,14 +116,16 @@ def assert_touch_targets(page, minimum=44):
         """(minimum) => {
         const found = [];
         const visible = (el) => {
+          if (el.checkVisibility && !el.checkVisibility({visibilityProperty: true})) return false;
           const r = el.getBoundingClientRect();
-          const style = getComputedStyle(el);
-          return r.width > 0 && r.height > 0 && style.visibility !== 'hidden';
+          return r.width > 0 && r.height > 0;
         };
         const inSentence = (el) => {
+          // A link inside running text (a paragraph or a line of small print).
           if (getComputedStyle(el).display !== 'inline') return false;
-          const parent = el.parentElement;
-          return parent.textContent.trim().length > el.textContent.trim().length + 1;
+          const block = el.closest('p, .small, small, label, .form-text, .alert');
+          if (!block) return false;
+          return block.textContent.trim().length > el.textContent.trim().length + 1;
         };
         const selector = 'a[href], button, input:not([type=hidden]), select, summary, [role=button]';
         for (const el of document.querySelectorAll(selector)) {
@@ -140,6 +142,10 @@ def assert_touch_targets(page, minimum=44):
             }
           }
           if (el.matches('input.btn-check')) continue;  // its label is the button
+          if (el.matches('.stretched-link')) {  // the whole card is the target
+            const card = el.closest('.card, .list-group-item, .position-relative');
+            if (card) { r = card.getBoundingClientRect(); box = {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; }
+          }
           const h = box.bottom - box.top, w = box.right - box.left;
           if (h < minimum - 0.5 || w < minimum - 0.5) {
             found.push(`${el.outerHTML.slice(0, 120)} ${Math.round(w)}x${Math.round(h)}`);
@@ -158,10 +164,15 @@ def page(new_page):
 
 
 def log_in(page, user, password=PASSWORD):
-    """Log in through the login form, by mobile number when the user has one."""
+    """Log in through the login form, by mobile number when the user has one.
+
+    Checks the login page and the page it lands on with axe.
+    """
     page.goto("/accounts/login/")
+    assert_accessible(page)
     page.locator("input[name=username]").fill(user.mobile or user.username)
     page.locator("input[name=password]").fill(password)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
+    assert_accessible(page)
