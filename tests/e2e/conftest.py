@@ -109,8 +109,8 @@ def assert_accessible(page, *, context=None):
 def assert_touch_targets(page, minimum=44):
     """Every control a finger uses is at least `minimum` px tall and wide.
 
-    Links inside a sentence are exempt (WCAG 2.5.8, inline); a checkbox or radio
-    counts with its label, which also toggles it.
+    Links inside a sentence are exempt (WCAG 2.5.8, inline); a checkbox, radio or
+    file input counts with its label, which also toggles or opens it.
     """
     small = page.evaluate(
         """(minimum) => {
@@ -133,10 +133,11 @@ def assert_touch_targets(page, minimum=44):
           if (el.matches('a') && inSentence(el)) continue;
           let r = el.getBoundingClientRect();
           let box = {top: r.top, bottom: r.bottom, left: r.left, right: r.right};
-          if (el.matches('input[type=checkbox], input[type=radio]')) {
-            const label = el.labels && el.labels[0];
-            if (label && visible(label)) {
+          if (el.matches('input[type=checkbox], input[type=radio], input[type=file]')) {
+            for (const label of Array.from(el.labels || [])) {
+              if (!visible(label)) continue;
               const l = label.getBoundingClientRect();
+              if (l.height < minimum - 0.5 || l.width < minimum - 0.5) continue;
               box = {top: Math.min(box.top, l.top), bottom: Math.max(box.bottom, l.bottom),
                      left: Math.min(box.left, l.left), right: Math.max(box.right, l.right)};
             }
