@@ -115,15 +115,15 @@ def community_home(request, community):
 
 @community_view("residents.view_community")
 def _community_home(request, community):
-    can_see_people = request.user.has_perm("residents.view_residents", community)
+    can_see_counts = request.user.has_perm("residents.view_resident_counts", community)
     return render(
         request,
         "residents/community_home.html",
         {
             "community": community,
-            # Counts of vulnerable residents are for staff and social workers.
+            # Counts of vulnerable residents are for staff, not for residents.
             "summary": community_summary(community=community)
-            if can_see_people
+            if can_see_counts
             else None,
             "organizations_by_kind": organizations_by_kind(community=community),
             "sections": home_sections(request=request, community=community),

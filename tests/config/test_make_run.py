@@ -87,7 +87,9 @@ def test_web_server_starts_on_the_port_asked_for_and_stops_quietly(busy_port, tm
         "YISHIHUI_TESTING": "true",
         "MAKEFLAGS": "",
     }
-    env.pop("SITE_URL", None)
+    # Not the suite's Redis either: this worker must not take other tests' tasks.
+    for name in ("SITE_URL", "REDIS_URL", "PYTEST_XDIST_WORKER"):
+        env.pop(name, None)
     runner = subprocess.Popen(
         [sys.executable, "scripts/run_dev.py", "--port", str(port)],
         cwd=BASE_DIR,

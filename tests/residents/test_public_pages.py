@@ -195,8 +195,10 @@ def test_residents_do_not_see_counts_of_vulnerable_residents(
     assert "独居老人" not in html and "留守儿童" not in html and "残疾人" not in html
 
 
-@pytest.mark.parametrize("person", ["staff_user", "social_worker"])
-def test_staff_and_social_workers_see_the_counts(request, login, community, person):
+@pytest.mark.parametrize("person", ["staff_user", "social_worker", "district_officer"])
+def test_staff_social_workers_and_officers_see_the_counts(
+    request, login, community, person
+):
     ResidentFactory(community=community, is_elderly_alone=True)
     html = (
         login(request.getfixturevalue(person))
