@@ -1,3 +1,5 @@
+from django.utils.functional import SimpleLazyObject
+
 from .selectors import communities_for_user
 
 LAST_COMMUNITY_KEY = "last_community"
@@ -66,7 +68,8 @@ def navigation(request):
     if current is not None and not user.has_perm("residents.view_community", current):
         current = None  # a 403 page of another community: keep the user's own menu
     if current is None:
-        current = _remembered_community(request, communities)
+        # Lazily: fragments polled by htmx (the inbox badge) never ask for it.
+        current = SimpleLazyObject(lambda: _remembered_community(request, communities))
     return {
         "current_community": current,
         "my_communities": communities,
