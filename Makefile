@@ -4,10 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 export DJANGO_SETTINGS_MODULE := config.settings
+# `make run PORT=8100` serves elsewhere; SITE_URL (links in messages) follows unless set.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Tests run on two processes; those that share the real broker run on one of them.
 PARALLEL ?= -n 2 --dist loadgroup
 
 .PHONY: run test lint format install migrate demo messages clean
+
+# A busy port is reported here, in one line, before minutes of set-up.
+ifneq ($(filter run,$(MAKECMDGOALS)),)
+PORT_PROBLEM := $(shell $(PYTHON) scripts/check_port.py '$(PORT)')
+ifneq ($(PORT_PROBLEM),)
+$(error $(PORT_PROBLEM))
+endif
+endif
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,11 +30,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 run: export DEBUG ?= true
+run: export PORT := $(PORT)
+run: export SITE_URL := $(SITE_URL)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py print_demo_logins
-	$(BIN)/honcho start -f Procfile.dev
+	@$(BIN)/python scripts/run_dev.py --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 $(PARALLEL) $(PYTEST_ARGS)

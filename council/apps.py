@@ -10,9 +10,10 @@ class CouncilConfig(AppConfig):
     def ready(self):
         from residents.services import on_community_created
 
-        from . import home
+        from . import home, public
         from .services import council_create
 
         home.register()
+        public.register()
         # Every community has its council from the start: pages only read it.
         on_community_created(council_create)

@@ -53,6 +53,10 @@ class CharterForm(forms.ModelForm):
             "passing_threshold",
             "stakeholders_vote",
             "required_kind_coverage",
+            "public_meetings",
+            "public_agenda",
+            "public_decided_topics",
+            "public_results",
         ]
         widgets = {
             "quorum_rule": forms.RadioSelect,

@@ -15,7 +15,12 @@ def council_home_context(request, community) -> dict | None:
         .order_by("starts_at", "pk")
         .first()
     )
-    return {"community": community, "meeting": meeting}
+    return {
+        "community": community,
+        "meeting": meeting,
+        # Topic review is not in the menu: staff reach it from here and the meetings.
+        "can_triage": request.user.has_perm("topics.triage_topics", community),
+    }
 
 
 def register() -> None:

@@ -78,6 +78,28 @@ class Council(models.Model):
         default=4,
         help_text=_("For example 4: at least four of the six kinds present."),
     )
+    # What the community's public page shows to anyone, logged in or not. Never
+    # anything personal: no names of residents, no phone numbers, no addresses.
+    public_meetings = models.BooleanField(
+        _("public page shows upcoming meetings"),
+        default=True,
+        help_text=_("Title, time and place of each scheduled meeting."),
+    )
+    public_agenda = models.BooleanField(
+        _("public page shows published agendas"),
+        default=True,
+        help_text=_("The agenda items of a meeting once its agenda is published."),
+    )
+    public_decided_topics = models.BooleanField(
+        _("public page shows decided topics"),
+        default=True,
+        help_text=_("The topics the council decided, with the decision."),
+    )
+    public_results = models.BooleanField(
+        _("public page shows vote results and outcomes"),
+        default=True,
+        help_text=_("Vote results and outcomes with their follow-up, once recorded."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from residents.models import Resident
+from topics.models import Topic, TopicEvent, TopicEventKind, TopicStatus
 
 from .models import (
+    AgendaItem,
     Attendance,
     AttendanceChange,
     AttendanceRole,
@@ -425,3 +427,66 @@ def invitation_can_respond(*, invitation: Invitation, user) -> bool:
     if invitation.organization_id:
         return invitation.organization.members.filter(user=user).exists()
     return False
+
+
+# -- the public page ---------------------------------------------------------
+
+
+def public_council(*, community) -> Council:
+    """The community's council settings, or the defaults when none is set up yet."""
+    return Council.objects.filter(community=community).first() or Council(
+        community=community
+    )
+
+
+def public_meetings(*, community, council: Council, limit: int = 3) -> list[Meeting]:
+    """Upcoming meetings (not drafts), with their agenda once published."""
+    if not council.public_meetings:
+        return []
+    meetings = (
+        Meeting.objects.filter(community=community)
+        .upcoming()
+        .exclude(status=MeetingStatus.DRAFT)
+        .filter(ends_at__gte=timezone.now())
+        .order_by("starts_at", "pk")
+    )
+    if council.public_agenda:
+        meetings = meetings.prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.order_by("position", "pk").only(
+                    "pk", "meeting_id", "position", "title"
+                ),
+                to_attr="public_agenda",
+            )
+        )
+    meetings = list(meetings[:limit])
+    for meeting in meetings:
+        if not (council.public_agenda and meeting.agenda_published_at):
+            meeting.public_agenda = []
+    return meetings
+
+
+def public_decided_topics(*, community, council: Council, limit: int = 10) -> list:
+    """Topics the council decided, newest first, each with its decision text."""
+    if not council.public_decided_topics:
+        return []
+    topics = list(
+        Topic.objects.filter(community=community, status=TopicStatus.DECIDED)
+        .only("pk", "title", "category", "updated_at", "community_id")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=TopicEvent.objects.filter(
+                    kind=TopicEventKind.DECIDED
+                ).order_by("-created_at", "-pk"),
+                to_attr="decisions",
+            )
+        )
+        .order_by("-updated_at", "-pk")[:limit]
+    )
+    for topic in topics:
+        decision = topic.decisions[0] if topic.decisions else None
+        topic.decision = decision.note if decision else ""
+        topic.decided_at = decision.created_at if decision else topic.updated_at
+    return topics

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from residents.models import Community
@@ -21,12 +21,18 @@ def unread_count(user) -> int:
 
 
 def deliveries_for_community(community: Community, *, status: str | None = None):
-    """Deliveries of the community's notifications, newest change first."""
+    """Deliveries of the community's notifications.
+
+    Waiting ones in the order they will go (those going now first, then by the
+    time they are due); the others newest change first.
+    """
     qs = Delivery.objects.for_community(community).select_related(
         "notification", "notification__resident", "notification__user"
     )
     if status:
         qs = qs.filter(status=status)
+    if status == DeliveryStatus.PENDING:
+        return qs.order_by(F("next_attempt_at").asc(nulls_first=True), "pk")
     return qs.order_by("-updated_at", "-pk")
 
 

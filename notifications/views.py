@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -160,15 +161,32 @@ def resident_preferences(request, community, pk: int):
     )
 
 
+FAILED_SHOWN_ABOVE = 5
+
+
 @community_view("notifications.view_deliveries")
 def deliveries(request, community):
-    status = request.GET.get("status") or DeliveryStatus.FAILED
+    """Opens on what is waiting (and when each will go); failed ones stand out."""
+    status = request.GET.get("status") or DeliveryStatus.PENDING
     if status not in DeliveryStatus.values:
-        status = DeliveryStatus.FAILED
+        status = DeliveryStatus.PENDING
     page_obj = Paginator(
         selectors.deliveries_for_community(community, status=status),
         settings.PAGE_SIZE,
     ).get_page(request.GET.get("page"))
+    counts = selectors.delivery_counts_for_community(community)
+    failed = []
+    if status != DeliveryStatus.FAILED and counts[DeliveryStatus.FAILED]:
+        failed = list(
+            selectors.deliveries_for_community(community, status=DeliveryStatus.FAILED)[
+                :FAILED_SHOWN_ABOVE
+            ]
+        )
+    # Waiting first, failed next: the tabs staff need most.
+    first = [DeliveryStatus.PENDING, DeliveryStatus.FAILED]
+    statuses = [(value, DeliveryStatus(value).label) for value in first] + [
+        (value, label) for value, label in DeliveryStatus.choices if value not in first
+    ]
     return render(
         request,
         "notifications/deliveries.html",
@@ -177,8 +195,13 @@ def deliveries(request, community):
             "page_obj": page_obj,
             "status": status,
             "status_label": DeliveryStatus(status).label,
-            "counts": selectors.delivery_counts_for_community(community),
-            "statuses": DeliveryStatus.choices,
+            "counts": counts,
+            "failed_count": counts[DeliveryStatus.FAILED],
+            "failed": failed,
+            "statuses": statuses,
+            "now": timezone.now(),
+            "quiet_from": f"{settings.NOTIFICATIONS_QUIET_HOURS[0]:02d}:00",
+            "quiet_until": f"{settings.NOTIFICATIONS_QUIET_HOURS[1]:02d}:00",
         },
     )
 
@@ -198,7 +221,12 @@ def delivery_retry(request, community, pk: int):
             return render(
                 request,
                 "notifications/partials/_delivery_row.html",
-                {"d": delivery, "community": community, "error": error},
+                {
+                    "d": delivery,
+                    "community": community,
+                    "error": error,
+                    "now": timezone.now(),
+                },
             )
         messages.error(request, error)
     else:
@@ -206,7 +234,12 @@ def delivery_retry(request, community, pk: int):
             return render(
                 request,
                 "notifications/partials/_delivery_row.html",
-                {"d": delivery, "community": community, "retried": True},
+                {
+                    "d": delivery,
+                    "community": community,
+                    "retried": True,
+                    "now": timezone.now(),
+                },
             )
         messages.success(request, _("The delivery will be tried again now."))
     return redirect(

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from .context_processors import LAST_COMMUNITY_KEY
 from .models import Community
 
 
@@ -27,7 +28,18 @@ def community_view(permission: str):
             request.community = community_obj
             if not request.user.has_perm(permission, community_obj):
                 raise PermissionDenied
-            return view(request, community_obj, *args, **kwargs)
+            response = view(request, community_obj, *args, **kwargs)
+            # The menu on pages outside a community (inbox, profile) shows this
+            # one: a cookie, so remembering it costs no session write.
+            if request.COOKIES.get(LAST_COMMUNITY_KEY) != community_obj.slug:
+                response.set_cookie(
+                    LAST_COMMUNITY_KEY,
+                    community_obj.slug,
+                    max_age=60 * 60 * 24 * 365,
+                    samesite="Lax",
+                    httponly=True,
+                )
+            return response
 
         return wrapper
 

@@ -499,8 +499,11 @@ def seed(context: dict) -> None:
     )
 
 
-def demo_logins() -> list[tuple[str, str, str]]:
-    """(role label, login, password) for each demo login, for print_demo_logins."""
+def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(role label, mobile, username, password) per demo login, for print_demo_logins.
+
+    Either the mobile number or the username logs in.
+    """
     labels = {
         "staff": "社区工作人员 community staff (汀塘社区)",
         "social_worker": f"社工 social worker ({SOCIAL_WORK_AGENCY})",
@@ -509,7 +512,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
         "other_staff": "社区工作人员 community staff (东峤社区)",
         "superuser": "管理员 superuser (/admin/)",
     }
-    rows = []
-    for key, username, mobile, *_rest in [*DEMO_LOGINS, SUPERUSER]:
-        rows.append((labels[key], mobile or username, DEMO_PASSWORD))
-    return rows
+    return [
+        (labels[key], mobile, username, DEMO_PASSWORD)
+        for key, username, mobile, *_rest in [*DEMO_LOGINS, SUPERUSER]
+    ]

@@ -18,6 +18,7 @@ from .mobile import (
     normalize_mobile,
     validate_mobile,
 )
+from .pinyin import name_sort_key
 
 
 class User(AbstractUser):
@@ -229,6 +230,13 @@ class Membership(models.Model):
 
 
 class ResidentQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Fill each name's pinyin sort key, as save() does (bulk_create skips save)."""
+        objs = list(objs)
+        for resident in objs:
+            resident.name_pinyin = name_sort_key(resident.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def for_community(self, community):
         return self.filter(community=community)
 
@@ -267,6 +275,10 @@ class Resident(models.Model):
         verbose_name=_("login"),
     )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
+    # Filled from the name on every save: lists sort by it (see residents.pinyin).
+    name_pinyin = models.CharField(
+        _("name in pinyin"), max_length=300, blank=True, editable=False
+    )
     mobile = models.CharField(
         _("mobile number"), max_length=11, blank=True, validators=[validate_mobile]
     )
@@ -316,12 +328,23 @@ class Resident(models.Model):
         indexes = [
             models.Index(fields=["community", "name"], name="resident_comm_name_idx"),
             models.Index(
+                fields=["community", "name_pinyin", "id"],
+                name="resident_comm_pinyin_idx",
+            ),
+            models.Index(
                 fields=["community", "building"], name="resident_comm_bldg_idx"
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_pinyin = name_sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(

@@ -64,6 +64,17 @@ def communities_for_user(user):
     return SimpleLazyObject(load)
 
 
+def community_directory(*, query: str = "") -> QuerySet:
+    """Every community, by name, for the landing page and the administrator."""
+    communities = Community.objects.select_related("district").order_by("name", "pk")
+    query = (query or "").strip()
+    if query:
+        communities = communities.filter(
+            Q(name__icontains=query) | Q(region_path__icontains=query)
+        )
+    return communities
+
+
 def community_summary(*, community: Community) -> dict:
     """Counts shown on the community home page (one query each, whatever the size)."""
     resident_counts = Resident.objects.filter(community=community).aggregate(
@@ -96,14 +107,39 @@ def organizations_by_kind(
 
 
 def resident_list(
-    *, community: Community, query: str = "", tag: str = "", by_mobile: bool = True
+    *,
+    community: Community,
+    query: str = "",
+    tag: str = "",
+    building: str = "",
+    by_mobile: bool = True,
 ) -> QuerySet:
+    """The community's residents in pinyin order of their names (as in a register)."""
     residents = Resident.objects.filter(community=community).search(
         query, by_mobile=by_mobile
     )
     if tag in RESIDENT_TAGS:
         residents = residents.filter(**{tag: True})
-    return residents.order_by("name", "pk")
+    if building:
+        residents = residents.filter(building=building)
+    return residents.order_by("name_pinyin", "pk")
+
+
+def _building_order(building: str):
+    digits = "".join(ch for ch in building if ch.isdigit())
+    return (int(digits) if digits else float("inf"), building)
+
+
+def resident_buildings(*, community: Community) -> list[str]:
+    """The buildings residents are registered in, 1, 2 ... 10 (not 1, 10, 2)."""
+    buildings = (
+        Resident.objects.filter(community=community)
+        .exclude(building="")
+        .values_list("building", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sorted(buildings, key=_building_order)
 
 
 def resident_by_name_or_mobile(*, community: Community, text: str) -> Resident:

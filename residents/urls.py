@@ -6,6 +6,7 @@ app_name = "residents"
 
 urlpatterns = [
     path("", views.community_home, name="community_home"),
+    path("public/", views.community_public, name="community_public"),
     path("residents/", views.resident_list, name="resident_list"),
     path("residents/new/", views.resident_create, name="resident_create"),
     path("residents/<int:pk>/", views.resident_detail, name="resident_detail"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core.display import format_when
 from core.forms import apply_service_errors
 from core.home import home_sections
+from core.public import public_sections
 
 from . import selectors, services
 from .access import community_view
@@ -37,7 +38,13 @@ from .forms import (
 )
 from .importing import field_label, report_csv, template_csv
 from .mobile import mask_mobile
-from .models import Organization, OrganizationKind, Resident, ResidentImport
+from .models import (
+    Community,
+    Organization,
+    OrganizationKind,
+    Resident,
+    ResidentImport,
+)
 from .predicates import login_is_community_only
 from .selectors import communities_for_user, community_summary, organizations_by_kind
 
@@ -51,31 +58,86 @@ def _get_or_404(queryset, **lookup):
         raise Http404 from exc
 
 
-@login_required
 def home(request):
-    """Send a user with one community straight to it; otherwise list them.
+    """Logged out: the communities' public pages and the login. Logged in: send a
+    user with one community straight to it; otherwise list them.
 
     Records waiting for the person's confirmation are shown first, so they stay here.
     """
+    if not request.user.is_authenticated:
+        return _landing(request)
     communities = list(communities_for_user(request.user))
     links = selectors.login_links_waiting_for(user=request.user)
     if len(communities) == 1 and not links:
         return redirect(communities[0])
+    context = {"communities": communities, "login_links": links, "is_superuser": False}
+    if not communities and request.user.is_superuser:
+        # The administrator belongs to no community but may open every one.
+        query = request.GET.get("q", "").strip()[:100]
+        context.update(
+            is_superuser=True,
+            query=query,
+            filter_query=urlencode({"q": query}) if query else "",
+            page=Paginator(
+                selectors.community_directory(query=query), PAGE_SIZE
+            ).get_page(request.GET.get("page")),
+        )
+    return render(request, "residents/home.html", context)
+
+
+def _landing(request):
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.community_directory(query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
-        "residents/home.html",
-        {"communities": communities, "login_links": links},
+        "residents/landing.html",
+        {
+            "page": page,
+            "query": query,
+            "filter_query": urlencode({"q": query}) if query else "",
+        },
     )
 
 
-@community_view("residents.view_community")
+def community_public(request, community):
+    """What anyone may see of the community, without logging in (see core.public)."""
+    community_obj = get_object_or_404(
+        Community.objects.select_related("district"), slug=community
+    )
+    request.community = community_obj
+    return render(
+        request,
+        "residents/community_public.html",
+        {
+            "community": community_obj,
+            "sections": public_sections(request=request, community=community_obj),
+            "login_url": f"{reverse('login')}?"
+            + urlencode({"next": community_obj.get_absolute_url()}),
+        },
+    )
+
+
 def community_home(request, community):
+    """Members see the community's home; visitors who are logged out its public page."""
+    if not request.user.is_authenticated:
+        return redirect("residents:community_public", community=community)
+    return _community_home(request, community)
+
+
+@community_view("residents.view_community")
+def _community_home(request, community):
+    can_see_counts = request.user.has_perm("residents.view_resident_counts", community)
     return render(
         request,
         "residents/community_home.html",
         {
             "community": community,
-            "summary": community_summary(community=community),
+            # Counts of vulnerable residents are for staff, not for residents.
+            "summary": community_summary(community=community)
+            if can_see_counts
+            else None,
             "organizations_by_kind": organizations_by_kind(community=community),
             "sections": home_sections(request=request, community=community),
         },
@@ -91,26 +153,41 @@ def resident_list(request, community):
     tag = request.GET.get("tag", "")
     if tag not in selectors.RESIDENT_TAGS:
         tag = ""
+    buildings = selectors.resident_buildings(community=community)
+    building = request.GET.get("building", "")
+    if building not in buildings:
+        building = ""
     can_see_contacts = request.user.has_perm("residents.see_contact_details", community)
     residents = selectors.resident_list(
-        community=community, query=query, tag=tag, by_mobile=can_see_contacts
+        community=community,
+        query=query,
+        tag=tag,
+        building=building,
+        by_mobile=can_see_contacts,
     )
     page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
     tags = [
         (name, Resident._meta.get_field(name).verbose_name)
         for name in selectors.RESIDENT_TAGS
     ]
+    filters = {
+        k: v for k, v in {"q": query, "tag": tag, "building": building}.items() if v
+    }
     return render(
         request,
         "residents/resident_list.html",
         {
             "community": community,
             "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            ),
             "query": query,
             "tag": tag,
-            "filter_query": urlencode(
-                {k: v for k, v in {"q": query, "tag": tag}.items() if v}
-            ),
+            "building": building,
+            "buildings": buildings,
+            "filter_query": urlencode(filters),
+            "filter_params": list(filters.items()),
             "tags": tags,
             "can_see_contacts": can_see_contacts,
             "can_manage": request.user.has_perm(

@@ -15,7 +15,11 @@ from .models import CommentKind, ConsultationPosition, TopicCategory
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
+    """A "Choose photos" button in the page's language with a preview of the chosen
+    photos (topics/photo_picker.js); without JavaScript, the browser's own picker."""
+
     allow_multiple_selected = True
+    template_name = "topics/widgets/photo_picker.html"
 
 
 class MultiplePhotoField(forms.FileField):

@@ -249,6 +249,7 @@ def topic_detail(request, community, pk):
             ),
             "resident": resident,
             "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
+            "is_submitter": is_submitter,
             "can_endorse": resident is not None
             and request.user.has_perm("topics.endorse_topic", community),
             "can_comment": request.user.has_perm("topics.comment_topic", community),
@@ -362,6 +363,7 @@ def topic_endorse(request, community, pk):
                 "community": community,
                 "topic": topic,
                 "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
+                "is_submitter": topic.submitter_id == resident.pk,
                 "can_endorse": True,
                 "error": error,
                 "oob_counts": True,

@@ -23,6 +23,10 @@ CHARTER_FIELDS = (
     "passing_threshold",
     "stakeholders_vote",
     "required_kind_coverage",
+    "public_meetings",
+    "public_agenda",
+    "public_decided_topics",
+    "public_results",
 )
 
 

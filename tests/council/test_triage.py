@@ -263,7 +263,7 @@ def test_review_index_lists_meetings_with_topics_to_review(
         page = client.get(url).content.decode()
     assert "十一月议事会" in page and "1 个议题待审核" in page
     assert page_url(meeting) in page
-    assert "议题审核" in page  # the nav link
+    assert "议题审核" in page  # the heading
 
 
 def test_review_index_is_for_staff_and_social_workers(

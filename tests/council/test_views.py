@@ -279,6 +279,11 @@ def test_charter_change_is_logged_with_who(login, community, staff_user):
             "passing_threshold": "two_thirds",
             "stakeholders_vote": "",
             "required_kind_coverage": 4,
+            # What the public page shows, unchanged (ticked by default).
+            "public_meetings": "on",
+            "public_agenda": "on",
+            "public_decided_topics": "on",
+            "public_results": "on",
         },
     )
     assert response.status_code == 302

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,6 +16,7 @@ def test_login_by_mobile_then_switch_to_english_and_back(page, staff_user):
     page.goto("/accounts/login/")
     assert page.locator("h1").inner_text() == "登录"
     assert _no_horizontal_scroll(page)
+    assert_accessible(page)
 
     log_in(page, staff_user)
     assert page.url.endswith("/c/tingtang/")
@@ -26,6 +27,7 @@ def test_login_by_mobile_then_switch_to_english_and_back(page, staff_user):
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.url.endswith("/c/tingtang/")
+    assert_accessible(page)
     _open_menu(page, "Menu")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
@@ -47,4 +49,5 @@ def test_wrong_password_keeps_what_was_typed_and_explains(page, staff_user):
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert page.locator("input[name=username]").input_value() == staff_user.mobile
+    assert_accessible(page)
     assert page.locator(".alert-danger, .invalid-feedback, .errorlist").count() >= 1

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from council.models import Attendance, Invitation, Meeting, MeetingStatus, Seat
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import OrganizationFactory, ResidentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,6 +42,7 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
     # Assign one seat of each of the six kinds.
     page.goto(f"/c/{community.slug}/council/")
     assert page.locator("h1").inner_text() == "居民协商民主议事会"
+    assert_accessible(page)
     kinds = [
         ("居民委员会代表", None),
         ("居民骨干代表", None),
@@ -52,6 +53,9 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
     ]
     for (kind, organization), name in zip(kinds, NAMES, strict=True):
         page.get_by_role("link", name="指派代表").first.click()
+        if name == NAMES[0]:
+            page.wait_for_url("**/seats/**")
+            assert_accessible(page)
         page.get_by_label("代表类别").select_option(label=kind)
         page.locator("#id_resident").fill(name)
         if organization:
@@ -62,13 +66,18 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
         with page.expect_navigation():
             page.get_by_role("button", name="保存").click()
         assert f"{name} 已担任{kind}" in page.locator("main").inner_text()
+        if name == NAMES[0]:
+            assert_accessible(page)
     assert Seat.objects.current().count() == 6
     assert _no_horizontal_scroll(page)
     _shot(page, "council")
 
     # Schedule a meeting twelve days ahead (Beijing time).
     page.goto(f"/c/{community.slug}/council/meetings/")
+    assert_accessible(page)
     page.get_by_role("link", name="安排会议").first.click()
+    page.wait_for_url("**/meetings/new/**")
+    assert_accessible(page)
     starts = timezone.localtime() + timedelta(days=12)
     page.get_by_label("标题").fill("十二月居民议事会")
     page.get_by_label("开始时间").fill(starts.strftime("%Y-%m-%dT19:30"))
@@ -80,6 +89,7 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
     assert page.locator("h1").inner_text() == "十二月居民议事会"
     assert "议题征集中" in page.get_by_test_id("meeting-status").inner_text()
     assert "还剩" in page.get_by_test_id("now").inner_text()
+    assert_accessible(page)
     meeting = Meeting.objects.get()
     assert meeting.window.closes_at == meeting.starts_at - timedelta(days=7)
 
@@ -88,7 +98,10 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
     page.get_by_label("标题").fill("小区停车难")
     with page.expect_navigation():
         page.get_by_role("button", name="加入议程").click()
+    assert_accessible(page)
     page.get_by_role("link", name="小区停车难").click()
+    page.wait_for_url("**/items/**")
+    assert_accessible(page)
     page.get_by_role("radio", name="外部相关方（公司、学校等）").check()
     page.get_by_label("外部相关方名称").fill("物业公司 张经理")
     page.get_by_label("对方电话（邀请参会时需要）").fill("13900001111")
@@ -97,6 +110,7 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
         page.get_by_role("button", name="发送邀请").click()
     assert "已邀请 物业公司 张经理" in page.locator("main").inner_text()
     assert Invitation.objects.get().outside_name == "物业公司 张经理"
+    assert_accessible(page)
     _shot(page, "agenda_item")
 
     # Publish the agenda: collection is still open, so a confirmation says that
@@ -111,6 +125,7 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
         page.get_by_role("button", name="确认：发布议程").click()
     assert "议程已发布" in page.get_by_test_id("meeting-status").inner_text()
     assert Meeting.objects.get().window.closed_at is not None
+    assert_accessible(page)
     with page.expect_navigation():
         page.get_by_role("button", name="开始会议").click()
     reason = page.get_by_test_id("confirm-reason").inner_text()
@@ -120,10 +135,13 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
     assert "进行中" in page.get_by_test_id("meeting-status").inner_text()
     assert "还剩" not in page.locator("main").inner_text()
     assert Meeting.objects.get().starts_at <= timezone.now()
+    assert_accessible(page)
     _shot(page, "meeting")
 
     # Check in four representatives; quorum turns from not met to met.
     page.get_by_role("link", name="签到名单").click()
+    page.wait_for_url("**/attendance/**")
+    assert_accessible(page)
     quorum = page.get_by_test_id("quorum-status")
     assert "未达法定人数" in quorum.inner_text()
     for index, name in enumerate(NAMES[:4]):
@@ -134,6 +152,7 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
         expected = "已达法定人数" if index == 3 else "未达法定人数"
         assert expected in page.get_by_test_id("quorum-status").inner_text()
     assert "已达法定人数" in page.get_by_test_id("quorum-status").inner_text()
+    assert_accessible(page)
     assert "类别覆盖已达到" in page.get_by_test_id("coverage-status").inner_text()
     assert _no_horizontal_scroll(page)
     _shot(page, "check_in")
@@ -158,16 +177,20 @@ def test_representative_scans_the_qr_code_and_checks_in(
     staff_page.goto(f"/c/{community.slug}/council/meetings/{meeting.pk}/qr/")
     address = staff_page.get_by_test_id("check-in-url").inner_text().strip()
     assert staff_page.locator(".qr svg").is_visible()
+    assert_accessible(staff_page)
 
     phone = new_page()
     log_in(phone, resident_user)
     phone.goto(address)
+    assert_accessible(phone)
     with phone.expect_navigation():
         phone.get_by_role("button", name="我已到场").click()
     assert "王阿姨，您已签到" in phone.locator("main").inner_text()
+    assert_accessible(phone)
     assert _no_horizontal_scroll(phone)
 
     staff_page.goto(f"/c/{community.slug}/council/meetings/{meeting.pk}/attendance/")
+    assert_accessible(staff_page)
     row = staff_page.locator(f"#row-r{me.pk}")
     assert "现场出席" in row.inner_text() and "本人签到" in row.inner_text()
     assert (

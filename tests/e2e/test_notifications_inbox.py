@@ -4,7 +4,7 @@ count drops."""
 import pytest
 
 from notifications.services import notify
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 from tests.notifications.conftest import test_kind_templates  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,6 +47,7 @@ def test_unread_count_rises_then_drops_as_the_resident_reads(page, resident_user
     assert page.locator("h1").inner_text() == "消息中心"
     assert page.locator(".inbox-unread").count() == 2
     assert _no_horizontal_scroll(page)
+    assert_accessible(page)
     page.screenshot(path="/tmp/notifications_inbox_zh.png", full_page=True)
 
     with page.expect_navigation():
@@ -75,8 +76,10 @@ def test_mark_all_read_works_without_javascript(new_page, resident_user):
             dedupe_key=f"plain:{i}",
         )
     page.goto("/inbox/")
+    assert_accessible(page)
     assert _badge(page).get_attribute("data-unread") == "3"
     with page.expect_navigation():
         page.get_by_role("button", name="全部标为已读").click()
     assert "已将 3 条通知标为已读。" in page.locator("main").inner_text()
+    assert_accessible(page)
     assert _badge(page).count() == 0

@@ -4,7 +4,7 @@ import pytest
 
 from notifications.models import Delivery, DeliveryStatus
 from notifications.services import notify
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import ResidentFactory
 from tests.notifications.conftest import test_kind_templates  # noqa: F401 (autouse)
 
@@ -42,6 +42,7 @@ def test_staff_retry_a_failed_text_message(page, staff_user, failed_sms):
     assert "林阿公" in row.inner_text()
     assert "isp.SYSTEM_ERROR" in row.inner_text()
     assert _no_horizontal_scroll(page)
+    assert_accessible(page)
     page.screenshot(path="/tmp/notifications_deliveries_zh.png", full_page=True)
 
     row.get_by_role("button", name="重试").click()
@@ -58,6 +59,7 @@ def test_notice_board_sheet_prints_on_a4_with_qr_codes(
     page.goto("/inbox/c/tingtang/notice-board/")
     assert "11月29日议事会议程公布" in page.locator("main").inner_text()
     assert page.locator(".notice svg").count() == 1
+    assert_accessible(page)
     page.emulate_media(media="print")
     assert not page.locator("nav.navbar").is_visible()
     assert not page.get_by_role("button", name="打印").is_visible()
@@ -75,4 +77,5 @@ def test_inbox_and_board_in_english(new_page, staff_user, failed_sms):
     assert page.locator("h1").inner_text() == "Email and text message deliveries"
     assert "Try again" in page.locator("main").inner_text()
     assert _no_horizontal_scroll(page)
+    assert_accessible(page)
     page.screenshot(path="/tmp/notifications_deliveries_en.png", full_page=True)

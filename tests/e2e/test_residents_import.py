@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from config.celery import app as celery_app
 from residents.models import ImportStatus, Resident, ResidentImport
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 
 CSV = (
     "姓名,手机,楼栋,单元,房号,户号,出生年份,标签\n"
@@ -41,8 +41,10 @@ def test_staff_imports_csv_sees_bad_row_confirms_and_finds_resident(
 ):
     log_in(page, staff_user)
     page.goto(f"/c/{community.slug}/residents/")
+    assert_accessible(page)
     page.get_by_role("link", name="从文件导入").click()
     expect(page.get_by_role("heading", name="导入居民")).to_be_visible()
+    assert_accessible(page)
 
     page.locator("input[name=file]").set_input_files(
         files=[
@@ -62,21 +64,25 @@ def test_staff_imports_csv_sees_bad_row_confirms_and_finds_resident(
     expect(report).to_contain_text("不是有效的手机号")
     expect(page.locator("#count-valid")).to_have_text("3")
     assert Resident.objects.filter(community=community).count() == 0
+    assert_accessible(page)
 
     page.get_by_role("button", name="导入 3 位居民").click()
     # Progress is polled until the worker is done, then the page shows the result.
     expect(page.get_by_role("link", name="查看居民")).to_be_visible(timeout=30_000)
     expect(page.locator("#import-progress")).to_contain_text("100%")
     assert ResidentImport.objects.get().status == ImportStatus.DONE
+    assert_accessible(page)
 
     page.get_by_role("link", name="查看居民").click()
     page.get_by_label("按姓名、楼栋或手机号搜索").fill("黄大明")
     page.get_by_role("button", name="搜索").click()
     expect(page.locator("#result-count")).to_contain_text("找到 1 位居民")
+    assert_accessible(page)
     result = page.get_by_role("link", name="黄大明")
     expect(result).to_be_visible()
     result.click()
     expect(page.locator("#resident-mobile")).to_have_text("13859005678")
+    assert_accessible(page)
     # Nothing of the bad row went in; the page fits a phone without scrolling sideways.
     assert not Resident.objects.filter(name="陈坏号").exists()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from residents.models import User
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import ResidentFactory
 
 
@@ -17,11 +17,13 @@ def test_resident_logs_in_with_one_time_code_and_chooses_a_password(
     staff = new_page()
     log_in(staff, staff_user)
     staff.goto(f"/c/{community.slug}/residents/{resident.pk}/")
+    assert_accessible(staff)
     staff.get_by_role("button", name="开通登录账号").click()
     expect(staff.get_by_text("验证码只显示这一次")).to_be_visible()
     expect(staff.locator("#login-name")).to_have_text("13859001234")
     code = staff.locator("#one-time-code").inner_text().strip()
     assert len(code) == 8
+    assert_accessible(staff)
 
     person = new_page()
     log_in(person, User.objects.get(mobile="13859001234"), password=code)
@@ -33,6 +35,7 @@ def test_resident_logs_in_with_one_time_code_and_chooses_a_password(
     person.locator("input[name=new_password2]").fill("Tingtang-2026!")
     person.get_by_role("button", name="保存新密码").click()
     expect(person.get_by_role("heading", name="汀塘社区")).to_be_visible()
+    assert_accessible(person)
 
     # The code no longer works; the chosen password does.
     fresh = new_page()

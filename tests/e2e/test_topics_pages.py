@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.council.factories import schedule
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import ResidentFactory
 from tests.topics.factories import TopicFactory
 from topics import services
@@ -92,6 +92,7 @@ def test_pages_fit_a_phone(community, staff_user, story, new_page, locale):
         response = page.goto(url)
         assert response.status == 200, (name, response.status)
         assert fits(page), name
+        assert_accessible(page)
         if SHOTS:
             page.screenshot(
                 path=os.path.join(SHOTS, f"{locale}-{name}.png"), full_page=True
@@ -111,6 +112,7 @@ def test_draft_survives_a_reload(community, resident_user, new_page):
     page = new_page()
     log_in(page, resident_user)
     page.goto(f"/c/{community.slug}/topics/new/")
+    assert_accessible(page)
     page.get_by_label("标题").fill("路灯坏了")
     page.get_by_label("遇到了什么问题？希望怎么解决？").fill("晚上很黑")
     page.get_by_label("安全").check()
@@ -122,8 +124,10 @@ def test_draft_survives_a_reload(community, resident_user, new_page):
     )
     assert page.get_by_label("安全").is_checked()
     assert page.get_by_text("已恢复你上次填写的内容").is_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="提交议题").click()
     page.wait_for_url("**/?submitted=1")
+    assert_accessible(page)
     page.goto(f"/c/{community.slug}/topics/new/")
     assert page.get_by_label("标题").input_value() == ""  # cleared after success
     assert not page.get_by_text("已恢复你上次填写的内容").is_visible()
@@ -146,6 +150,7 @@ def test_thirty_megabyte_photo_from_the_browser_gets_a_clear_error(
     page.get_by_text("请检查下面标出的内容").wait_for()
     assert 200 in response_status and 500 not in response_status
     assert page.get_by_text("每张照片不能超过 10.0 MB").first.is_visible()
+    assert_accessible(page)
     assert page.get_by_label("标题").input_value() == "路灯坏了"
 
 
@@ -156,6 +161,7 @@ def test_social_worker_records_a_consultation_on_a_phone(
     page = new_page()
     log_in(page, social_worker)
     page.goto(f"/c/{community.slug}/topics/{topic.pk}/consultations/")
+    assert_accessible(page)
     assert page.locator("#div_id_outside_name").is_hidden()
     assert page.locator("#div_id_resident").is_visible()
     page.get_by_label("外部相关方（公司、学校等）").check()
@@ -169,3 +175,4 @@ def test_social_worker_records_a_consultation_on_a_phone(
     assert page.get_by_text("反对: 1").is_visible()
     assert page.get_by_text("汀塘物业公司").is_visible()
     assert fits(page)
+    assert_accessible(page)

@@ -81,7 +81,9 @@ def test_failed_list_shows_only_this_communitys_deliveries(
 
 
 def test_empty_failed_list_says_so(login, staff_user):
-    page = login(staff_user).get(url("deliveries")).content.decode()
+    page = (
+        login(staff_user).get(url("deliveries"), {"status": "failed"}).content.decode()
+    )
     assert "没有发送失败的记录" in page
 
 
@@ -96,7 +98,7 @@ def test_status_filter_and_bad_status(login, staff_user, community):
     )
     response = client.get(url("deliveries"), {"status": "nonsense"})
     assert response.status_code == 200
-    assert response.context["status"] == "failed"
+    assert response.context["status"] == "pending"
 
 
 @pytest.mark.parametrize("count", [2, 40])
@@ -110,8 +112,11 @@ def test_failed_list_paginates_with_bounded_queries(
         )
     client = login(staff_user)
     with django_assert_max_num_queries(14):
-        response = client.get(url("deliveries"))
+        response = client.get(url("deliveries"), {"status": "failed"})
     assert len(response.context["page_obj"].object_list) == min(count, 25)
+    with django_assert_max_num_queries(15):
+        response = client.get(url("deliveries"))  # waiting, failed ones on top
+    assert len(response.context["failed"]) == min(count, 5)
 
 
 @pytest.mark.parametrize(

@@ -77,11 +77,11 @@ def test_seed_demo_builds_every_role_and_the_five_kinds():
     assert social_worker.organization.name == "福建启福社工"
     assert social_worker.organization.kind == OrganizationKind.SOCIAL_WORK_AGENCY
     assert User.objects.get(username="admin").is_superuser
-    for _label, login, password in demo.demo_logins():
-        user = User.objects.filter(mobile=login).first() or User.objects.get(
-            username=login
-        )
+    for _label, mobile, username, password in demo.demo_logins():
+        user = User.objects.get(username=username)
         assert user.check_password(password)
+        if mobile:
+            assert user.mobile == mobile
 
 
 def test_demo_logins_work_on_the_login_form(client):
@@ -171,3 +171,33 @@ def test_print_demo_logins():
         assert login in text
     assert demo.DEMO_PASSWORD in text
     assert "not created yet" not in text
+
+
+def test_print_demo_logins_shows_usernames_in_aligned_columns(settings):
+    from residents.management.commands.print_demo_logins import display_width
+
+    settings.SITE_URL = "http://127.0.0.1:8100"
+    seed(residents=20, communities=2)
+    out = io.StringIO()
+    call_command("print_demo_logins", stdout=out)
+    text = out.getvalue()
+    assert "Open http://127.0.0.1:8100/" in text
+    rows = [line for line in text.splitlines() if demo.DEMO_PASSWORD in line]
+    assert len(rows) == 6
+    for username in ["tt-staff", "tt-socialworker", "tt-resident", "admin"]:
+        assert any(username in row for row in rows)
+    # Each column starts in the same terminal column on every row, although the
+    # labels mix Chinese (two columns wide) and Latin letters.
+    for needle_column in ("139", demo.DEMO_PASSWORD):
+        starts = {
+            display_width(row[: row.index(needle_column)])
+            for row in rows
+            if needle_column in row
+        }
+        assert len(starts) == 1, starts
+
+
+def test_seed_demo_names_the_virtualenv_python():
+    out = io.StringIO()
+    call_command("seed_demo", residents=20, communities=1, stdout=out)
+    assert ".venv/bin/python manage.py print_demo_logins" in out.getvalue()

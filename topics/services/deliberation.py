@@ -38,6 +38,11 @@ def endorsement_create(*, topic: Topic, resident: Resident) -> tuple[Endorsement
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if resident.community_id != topic.community_id:
         raise ValidationError(_("Only residents of this community can support it."))
+    if resident.pk == topic.submitter_id:
+        raise ValidationError(
+            _("You raised this topic, so you already count as one of its supporters."),
+            code="own_topic",
+        )
     _require_open(topic)
     existing = Endorsement.objects.filter(topic=topic, resident=resident).first()
     if existing is not None:
@@ -55,8 +60,16 @@ def endorsement_create(*, topic: Topic, resident: Resident) -> tuple[Endorsement
 
 @transaction.atomic
 def endorsement_withdraw(*, topic: Topic, resident: Resident) -> bool:
-    """Take back an endorsement; returns False when there was none."""
+    """Take back an endorsement; returns False when there was none.
+
+    The person who raised the topic stays one of its supporters.
+    """
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if resident.pk == topic.submitter_id:
+        raise ValidationError(
+            _("You raised this topic, so you stay one of its supporters."),
+            code="own_topic",
+        )
     deleted, _detail = Endorsement.objects.filter(
         topic=topic, resident=resident
     ).delete()

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from residents.models import Community, Resident
 
 from ..images import MAX_PHOTOS
-from ..models import Topic, TopicCategory, TopicEventKind, TopicPhoto, TopicStatus
+from ..models import (
+    Endorsement,
+    Topic,
+    TopicCategory,
+    TopicEventKind,
+    TopicPhoto,
+    TopicStatus,
+)
 from ..selectors import may_act_for_topic, window_accepting
 from .common import lock, record_event, require_text, tell_submitter
 
@@ -72,10 +79,13 @@ def topic_submit(
         window=window,
         submitter=submitter,
         recorded_by=by if on_behalf else None,
+        endorsement_count=1,
         **fields,
     )
     topic.full_clean()
     topic.save()
+    # Whoever raises a topic supports it: counted once, as its first supporter.
+    Endorsement.objects.create(topic=topic, resident=submitter)
     _add_photos(topic, photos)
     record_event(
         topic,

@@ -58,6 +58,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready in {time.monotonic() - started:.1f}s. "
-                "Logins: python manage.py print_demo_logins"
+                "Logins: .venv/bin/python manage.py print_demo_logins"
             )
         )
