@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from council import services as council_services
+from council.models import Council
 from tests.council.factories import schedule
 from tests.factories import (
     CommunityFactory,
@@ -116,7 +117,7 @@ def test_unpublished_agenda_and_drafts_stay_off_the_public_page(
 def test_the_council_decides_what_is_public(
     client, community, staff_user, published_meeting, decided_topic
 ):
-    council = council_services.council_for_community(community=community)
+    council = Council.objects.get(community=community)
     council_services.council_update_charter(
         council=council,
         by=staff_user,
@@ -132,7 +133,7 @@ def test_the_council_decides_what_is_public(
 def test_agenda_can_stay_private_while_meetings_are_public(
     client, community, staff_user, published_meeting
 ):
-    council = council_services.council_for_community(community=community)
+    council = Council.objects.get(community=community)
     council_services.council_update_charter(
         council=council, by=staff_user, public_agenda=False
     )
