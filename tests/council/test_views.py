@@ -1,8 +1,10 @@
 """Pages: permissions per role, isolation, QR check-in, htmx check-in, exports."""
 
 from datetime import UTC, timedelta
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -505,7 +507,9 @@ def test_print_notice_has_agenda_and_qr(login, community, staff_user, meeting):
         .content.decode()
     )
     assert "议事会议通知" in html and "加装电梯" in html and "<svg" in html
-    assert "size: A4" in html
+    assert "/static/council/meeting_print.css" in html
+    stylesheet = finders.find("council/meeting_print.css")
+    assert "size: A4" in Path(stylesheet).read_text(encoding="utf-8")
 
 
 def test_check_in_list_finds_by_name_and_keeps_the_page(
