@@ -2,9 +2,11 @@
 
 import functools
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 
 from residents.models import Role
@@ -20,6 +22,38 @@ __all__ = ["PASSWORD"]
 
 USING_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 USING_REDIS = bool(settings.REDIS_URL)
+
+
+_moved_clock = None
+
+
+def pytest_configure(config):
+    """With YISHIHUI_TEST_CLOCK set (e.g. 2028-06-01 or 2026-01-15T21:30), run the
+    whole session from that moment, the clock ticking, to find tests that only pass
+    near the day they were written. A date without a time starts at noon in Beijing;
+    a time without a zone is UTC. Processes a test starts keep the real clock."""
+    global _moved_clock
+    value = os.environ.get("YISHIHUI_TEST_CLOCK", "").strip()
+    if not value:
+        return
+    moment = datetime.fromisoformat(value if "T" in value else f"{value}T04:00")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    _moved_clock = time_machine.travel(moment, tick=True)
+    _moved_clock.start()
+
+
+def pytest_report_header(config):
+    if _moved_clock is not None:
+        return (
+            f"clock moved to {os.environ['YISHIHUI_TEST_CLOCK']} (YISHIHUI_TEST_CLOCK)"
+        )
+    return None
+
+
+def pytest_unconfigure(config):
+    if _moved_clock is not None:
+        _moved_clock.stop()
 
 
 @functools.cache

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -239,11 +239,7 @@ def notify_now(
                 language=person.language,
             )
         )
-    Notification.objects.bulk_create(rows, batch_size=_CHUNK, ignore_conflicts=True)
-    created: dict[str, Notification] = {}
-    for chunk in chunks([keys[p.key] for p in fresh]):
-        for n in Notification.objects.filter(dedupe_key__in=chunk):
-            created[n.dedupe_key] = n
+    created = {n.dedupe_key: n for n in _insert_notifications(rows)}
 
     prefs = _preferences(fresh)
     now = timezone.now()
@@ -264,18 +260,67 @@ def notify_now(
                     enqueued_at=None if held else now,
                 )
             )
-    Delivery.objects.bulk_create(deliveries, batch_size=_CHUNK, ignore_conflicts=True)
-    pending = []
-    notification_ids = [n.pk for n in created.values()]
-    for chunk in chunks(notification_ids):
-        pending.extend(
-            Delivery.objects.filter(
-                notification_id__in=chunk, status=DeliveryStatus.PENDING
-            ).values_list("pk", flat=True)
-        )
+    # The notifications are this transaction's own: no one else can add to them.
+    Delivery.objects.bulk_create(deliveries, batch_size=_CHUNK)
+    pending = [d.pk for d in deliveries if d.status == DeliveryStatus.PENDING]
+    if any(d.pk is None for d in deliveries):  # SQLite before 3.35 returns no ids
+        pending = []
+        for chunk in chunks([n.pk for n in created.values()]):
+            pending.extend(
+                Delivery.objects.filter(
+                    notification_id__in=chunk, status=DeliveryStatus.PENDING
+                ).values_list("pk", flat=True)
+            )
     if pending:
         transaction.on_commit(lambda: enqueue_deliveries(pending), robust=True)
     return sorted(created.values(), key=lambda n: n.pk)
+
+
+def _taken_keys(keys: list[str]) -> set[str]:
+    taken: set[str] = set()
+    for chunk in chunks(keys):
+        taken.update(
+            Notification.objects.filter(dedupe_key__in=chunk).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+    return taken
+
+
+def _insert_notifications(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows whose de-duplication key is still free; return those inserted.
+
+    A notify() running at the same moment with the same key may insert some of the
+    same keys first, unseen until it commits. The insert then waits for it and fails
+    on the unique key; the keys it took are dropped and the rest inserted again. So
+    each call returns, and queues deliveries for, only the rows it created.
+    """
+    while rows:
+        try:
+            with transaction.atomic():
+                Notification.objects.bulk_create(rows, batch_size=_CHUNK)
+        except IntegrityError:
+            taken = _taken_keys([row.dedupe_key for row in rows])
+            if not taken:
+                raise  # not a duplicate key
+            rows = [row for row in rows if row.dedupe_key not in taken]
+            for row in rows:  # an earlier batch may have had ids given, then undone
+                row.pk = None
+                row._state.adding = True
+            continue
+        break
+    if any(row.pk is None for row in rows):  # SQLite before 3.35 returns no ids
+        ids = {}
+        for chunk in chunks([row.dedupe_key for row in rows]):
+            ids.update(
+                Notification.objects.filter(dedupe_key__in=chunk).values_list(
+                    "dedupe_key", "pk"
+                )
+            )
+        for row in rows:
+            row.pk = ids[row.dedupe_key]
+            row._state.adding = False
+    return rows
 
 
 def enqueue_deliveries(delivery_ids: list[int], *, eta: datetime | None = None):

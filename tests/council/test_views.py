@@ -4,8 +4,10 @@ Attendance and QR check-in pages are in test_views_attendance.py.
 """
 
 from datetime import UTC, timedelta
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from council import services
@@ -425,7 +427,9 @@ def test_print_notice_has_agenda_and_qr(login, community, staff_user, meeting):
         .content.decode()
     )
     assert "议事会议通知" in html and "加装电梯" in html and "<svg" in html
-    assert "size: A4" in html
+    assert "/static/council/meeting_print.css" in html
+    stylesheet = finders.find("council/meeting_print.css")
+    assert "size: A4" in Path(stylesheet).read_text(encoding="utf-8")
 
 
 def test_pages_in_english_for_an_english_user(login, community, staff_user, meeting):

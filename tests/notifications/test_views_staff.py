@@ -1,8 +1,10 @@
 """Staff pages: failed deliveries with retry, resident settings, the notice board."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -234,7 +236,9 @@ def test_notice_board_prints_one_notice_per_event_with_a_qr_code(
     assert "很久以前" not in page  # older than the 14 days shown
     assert page.count("<svg") == 2
     assert "扫码查看" in page
-    assert "size: A4" in page
+    assert "/static/notifications/notice_board.css" in page
+    stylesheet = finders.find("notifications/notice_board.css")
+    assert "size: A4" in Path(stylesheet).read_text(encoding="utf-8")
     assert [i["url"] for i in response.context["items"]] == [
         "http://testserver/c/tingtang/",
         "http://testserver/c/tingtang/council/meetings/3/",
