@@ -45,7 +45,7 @@ def public_story(community, staff_user):
     council_services.agenda_item_create(
         meeting=meeting, by=staff_user, title="小区停车难"
     )
-    council_services.agenda_publish(meeting=meeting, by=staff_user)
+    council_services.agenda_publish(meeting=meeting, by=staff_user, confirm=True)
     submitter = ResidentFactory(community=community, name="郑阿婆")
     topic = TopicFactory(
         community=community, submitter=submitter, title="旧村部四楼改成儿童活动中心"

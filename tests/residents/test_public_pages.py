@@ -46,7 +46,7 @@ def published_meeting(community, staff_user):
     council_services.agenda_item_create(
         meeting=meeting, by=staff_user, title="小区停车难"
     )
-    council_services.agenda_publish(meeting=meeting, by=staff_user)
+    council_services.agenda_publish(meeting=meeting, by=staff_user, confirm=True)
     return meeting
 
 
