@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def invite(community, phone):
     return InvitationForm(
         {
-            "who": "outside",
+            "stakeholder_kind": "outside",
             "outside_name": "物业公司",
             "outside_phone": phone,
             "reason": "负责路灯",

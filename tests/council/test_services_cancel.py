@@ -36,7 +36,7 @@ def test_topics_move_to_the_next_meeting_and_submitters_are_told(
     second = schedule(community, by=staff_user, days=24, title="十二月议事会")
     submitted = submit_topic(community, title="楼道堆物")
     accepted = submit_topic(community, title="加装电梯")
-    services.agenda_item_accept_topic(meeting=first, topic=accepted, by=staff_user)
+    services.triage_accept(meeting=first, topic=accepted, by=staff_user)
     withdrawn = submit_topic(community, title="已撤回")
     topic_services.topic_withdraw(topic=withdrawn, by=staff_user)
     assert submitted.window == accepted.window == first.window
