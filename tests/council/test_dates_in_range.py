@@ -86,9 +86,7 @@ def test_a_meeting_stored_in_year_9999_does_not_break_its_pages(
 def accepted_topic(community, staff_user):
     meeting = schedule(community, by=staff_user)
     topic = TopicFactory(community=community, window=meeting.window)
-    item = services.triage_accept(
-        meeting=meeting, topic=topic, by=staff_user
-    )
+    item = services.triage_accept(meeting=meeting, topic=topic, by=staff_user)
     return meeting, topic, item
 
 

@@ -120,6 +120,7 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
     with page.expect_navigation():
         page.get_by_role("button", name="发布议程").click()
     assert "立即结束征集" in page.get_by_test_id("confirm-reason").inner_text()
+    assert_accessible(page)
     _shot(page, "confirm_publish")
     with page.expect_navigation():
         page.get_by_role("button", name="确认：发布议程").click()
@@ -130,6 +131,7 @@ def test_staff_schedule_invite_publish_open_and_reach_quorum(
         page.get_by_role("button", name="开始会议").click()
     reason = page.get_by_test_id("confirm-reason").inner_text()
     assert f"{starts.month}月{starts.day}日" in reason
+    assert_accessible(page)
     with page.expect_navigation():
         page.get_by_role("button", name="确认：开始会议").click()
     assert "进行中" in page.get_by_test_id("meeting-status").inner_text()
@@ -223,11 +225,13 @@ def test_the_check_in_qr_rotates_and_an_old_code_is_refused(
     assert "签到码已过期" in phone.locator("main").inner_text()
     assert phone.get_by_role("button", name="我已到场").count() == 0
     assert not Attendance.objects.exists()
+    assert_accessible(phone)
     _shot(phone, "check_in_expired")
 
     staff_page = new_page()
     log_in(staff_page, staff_user)
     staff_page.goto(f"/c/{community.slug}/council/meetings/{meeting.pk}/qr/")
+    assert_accessible(staff_page)
     shown = staff_page.get_by_test_id("check-in-url")
     first = shown.inner_text().strip()
     assert meeting.self_check_in_code() in first
@@ -242,7 +246,9 @@ def test_the_check_in_qr_rotates_and_an_old_code_is_refused(
         current = shown.inner_text().strip()
         assert current != first
         phone.goto(current)
+        assert_accessible(phone)
         with phone.expect_navigation():
             phone.get_by_role("button", name="我已到场").click()
         assert "王阿姨，您已签到" in phone.locator("main").inner_text()
+        assert_accessible(phone)
     assert Attendance.objects.get(resident=me).status == "in_person"

@@ -8,7 +8,7 @@ a securitypolicyviolation event; a page that relied on one would also stop worki
 import pytest
 
 from tests.council.factories import in_progress, schedule
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import UserFactory
 from tests.topics.factories import TopicFactory
 
@@ -57,6 +57,7 @@ def _visit(page, pages):
         assert "script-src 'self'" in response.headers["content-security-policy"]
         page.wait_for_load_state("load")
         assert page.violations() == [], name
+        assert_accessible(page)
 
 
 @pytest.fixture

@@ -93,6 +93,7 @@ def test_staff_says_what_an_unrecognised_column_holds_and_the_rows_are_rechecked
 ):
     log_in(page, staff_user)
     page.goto(f"/c/{community.slug}/residents/import/")
+    assert_accessible(page)
     page.locator("input[name=file]").set_input_files(
         files=[
             {
@@ -111,6 +112,7 @@ def test_staff_says_what_an_unrecognised_column_holds_and_the_rows_are_rechecked
     # No column is known to hold mobile numbers: the page says so before anything.
     expect(page.locator("#no-mobile-column")).to_contain_text("没有一列是手机号")
     expect(page.locator("#count-valid")).to_have_text("2")
+    assert_accessible(page)
     page.get_by_label("“户主电话” →").select_option(label="手机号")
     page.get_by_label("“身份证号” →").select_option(label="不导入")
     with page.expect_navigation():
@@ -123,6 +125,7 @@ def test_staff_says_what_an_unrecognised_column_holds_and_the_rows_are_rechecked
     expect(report).to_contain_text("第 3 行")
     expect(report).to_contain_text("12345")
     expect(page.get_by_label("“户主电话” →")).to_have_value("mobile")
+    assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     page.get_by_role("button", name="导入 1 位居民").click()
