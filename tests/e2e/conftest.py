@@ -75,7 +75,8 @@ def new_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
-    unchecked = sorted(loaded - checked)
+    # Django's admin is Django's own markup, for superusers only: axe checks ours.
+    unchecked = sorted(a for a in loaded - checked if "/admin/" not in a)
     assert not unchecked, f"pages not checked with assert_accessible: {unchecked}"
 
 
