@@ -58,7 +58,7 @@ def test_migration_fills_the_sort_key_of_existing_residents(community):
     ResidentFactory(community=community, name="余秀英")
     Resident.objects.update(name_pinyin="")
     migration = importlib.import_module(
-        "residents.migrations.0004_resident_name_pinyin"
+        "residents.migrations.0007_resident_name_pinyin"
     )
     migration.fill_name_pinyin(django_apps, None)
     assert Resident.objects.get().name_pinyin == "yu2 xiu4 ying1"

@@ -96,7 +96,7 @@ def test_migration_counts_earlier_submitters_once(community, resident, neighbour
     Endorsement.objects.create(topic=already, resident=resident)
     Topic.objects.filter(pk=already.pk).update(endorsement_count=1)
     migration = importlib.import_module(
-        "topics.migrations.0004_submitter_counts_as_supporter"
+        "topics.migrations.0006_submitter_counts_as_supporter"
     )
     migration.add_submitter_endorsements(django_apps, None)
     plain.refresh_from_db()
