@@ -211,6 +211,16 @@ class InvitationForm(CommunityFormMixin, forms.Form):
     )
     reason = forms.CharField(label=_("why they are affected"), max_length=300)
 
+    def __init__(self, *args, by_mobile: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Without it the person sees masked numbers: a number alone finds no one.
+        self.by_mobile = by_mobile
+        if not by_mobile:
+            self.fields["resident"].help_text = _(
+                "Type the resident's full name; when several share it, add their "
+                "mobile number after the name."
+            )
+
     def clean(self):
         data = super().clean()
         who = data.get("who")
@@ -224,7 +234,9 @@ class InvitationForm(CommunityFormMixin, forms.Form):
                 self.add_error(name, _("This field is required."))
         if who == "resident" and data.get("resident"):
             resident, error = resident_lookup(
-                community=self.community, text=data["resident"]
+                community=self.community,
+                text=data["resident"],
+                by_mobile=self.by_mobile,
             )
             if error:
                 self.add_error("resident", error)

@@ -297,14 +297,27 @@ def check_in_rows(*, meeting: Meeting):
     return {"rows": rows, "quorum": quorum}
 
 
-def resident_lookup(*, community, text: str):
-    """Find one resident by mobile number or exact name; return (resident, error)."""
+def resident_lookup(*, community, text: str, by_mobile: bool = True):
+    """Find one resident by mobile number or exact name; return (resident, error).
+
+    Without `by_mobile` (anyone but staff, who see masked numbers) a number alone
+    finds no one, as it would tell whose number it is; the full name followed by
+    the number does.
+    """
     text = (text or "").strip()
     if not text:
         return None, None
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
     residents = Resident.objects.filter(community=community)
-    if len(digits) == 11 and len(digits) >= len(text.replace(" ", "")) - 3:
+    if not by_mobile and len(digits) >= 11:
+        name = "".join(ch for ch in text if not ch.isdigit()).strip(" +-")
+        if not name:
+            return None, _(
+                "Only community staff can find a resident by mobile number alone: "
+                "write the full name as well."
+            )
+        match = list(residents.filter(name=name, mobile=digits[-11:])[:2])
+    elif len(digits) == 11 and len(digits) >= len(text.replace(" ", "")) - 3:
         match = list(residents.filter(mobile=digits[-11:])[:2])
     else:
         match = list(residents.filter(Q(name=text))[:2])
@@ -313,6 +326,11 @@ def resident_lookup(*, community, text: str):
     if not match:
         return None, _(
             "No resident of this community is called or has the number %(text)s."
+        ) % {"text": text}
+    if not by_mobile:
+        return None, _(
+            "Several residents are called %(text)s: write the full name and their "
+            "mobile number."
         ) % {"text": text}
     return None, _(
         "Several residents are called %(text)s: type the mobile number instead."
@@ -343,14 +361,3 @@ def meeting_participants(meeting: Meeting) -> list[Resident]:
             for member in invitation.organization.members.all():
                 people.setdefault(member.pk, member)
     return list(people.values())
-
-
-def invitation_can_respond(*, invitation: Invitation, user) -> bool:
-    """Whether `user` is the invitee (or a member of the invited organisation)."""
-    if user is None or not user.is_authenticated:
-        return False
-    if invitation.resident_id:
-        return invitation.resident.user_id == user.pk
-    if invitation.organization_id:
-        return invitation.organization.members.filter(user=user).exists()
-    return False

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import safe_next
+from core.params import clean_text, int_or_none
 from residents.access import community_view
 from topics import selectors as topic_selectors
 from topics import services as topic_services
@@ -37,18 +39,13 @@ def _triage_url(meeting) -> str:
     )
 
 
-def consultation_context(*, item: AgendaItem, user) -> dict:
+def consultation_context(*, item: AgendaItem) -> dict:
     """Context for council/partials/_consultation_summary.html on an agenda item."""
-    community = item.meeting.community
     return {
         "item": item,
         "summary": topic_selectors.consultation_summary(topic_id=item.topic_id)
         if item.topic_id
         else None,
-        "can_invite_consulted": user.has_perm("council.invite_stakeholders", community),
-        "can_record_consultation": user.has_perm(
-            "topics.record_consultation", community
-        ),
     }
 
 
@@ -100,12 +97,6 @@ def triage_page(request, community, pk):
             "meeting": meeting,
             "window": meeting.window,
             **groups,
-            "can_invite_consulted": request.user.has_perm(
-                "council.invite_stakeholders", community
-            ),
-            "can_record_consultation": request.user.has_perm(
-                "topics.record_consultation", community
-            ),
         },
     )
 
@@ -130,7 +121,7 @@ def triage_action(request, community, pk, topic_pk):
                 meeting=meeting,
                 topic=topic,
                 by=request.user,
-                note=request.POST.get("note", ""),
+                note=clean_text(request.POST.get("note")),
             )
             messages.success(
                 request,
@@ -139,7 +130,9 @@ def triage_action(request, community, pk, topic_pk):
             )
         elif action == "decline":
             topic_services.topic_decline(
-                topic=topic, by=request.user, reason=request.POST.get("reason", "")
+                topic=topic,
+                by=request.user,
+                reason=clean_text(request.POST.get("reason")),
             )
             messages.success(
                 request,
@@ -147,10 +140,10 @@ def triage_action(request, community, pk, topic_pk):
                 % {"title": topic.title, "name": topic.submitter.name},
             )
         elif action == "merge":
-            into_pk = request.POST.get("into", "")
+            into_pk = int_or_none(request.POST.get("into"))
             into = (
-                Topic.objects.filter(community=community, pk=int(into_pk)).first()
-                if into_pk.isdigit()
+                Topic.objects.filter(community=community, pk=into_pk).first()
+                if into_pk
                 else None
             )
             if into is None:
@@ -208,7 +201,4 @@ def invite_consulted(request, community, pk, item):
         messages.error(request, problem)
     if not consulted:
         messages.info(request, _("No consultations recorded for this item yet."))
-    next_url = request.POST.get("next", "")
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = _triage_url(meeting)
-    return redirect(next_url)
+    return redirect(safe_next(request, _triage_url(meeting)))

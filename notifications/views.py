@@ -14,6 +14,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import safe_next
 from residents.access import community_view
 from residents.models import Resident
 
@@ -23,15 +24,6 @@ from .models import Delivery, DeliveryStatus, Notification, NotificationPreferen
 
 CHANGED = "notifications-changed"
 BOARD_DAYS = (7, 14, 30)
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 @login_required
@@ -67,7 +59,7 @@ def mark_read(request, pk: int):
         )
         response["HX-Trigger"] = CHANGED
         return response
-    return redirect(_safe_next(request, reverse("notifications:inbox")))
+    return redirect(safe_next(request, reverse("notifications:inbox")))
 
 
 @login_required
@@ -91,7 +83,7 @@ def mark_all_read(request):
         response["HX-Trigger"] = CHANGED
         return response
     messages.success(request, message)
-    return redirect(_safe_next(request, reverse("notifications:inbox")))
+    return redirect(safe_next(request, reverse("notifications:inbox")))
 
 
 @login_required
@@ -218,7 +210,7 @@ def delivery_retry(request, community, pk: int):
             )
         messages.success(request, _("The delivery will be tried again now."))
     return redirect(
-        _safe_next(
+        safe_next(
             request,
             reverse("notifications:deliveries", kwargs={"community": community.slug}),
         )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
 from core.home import home_sections
+from core.params import int_or_none, query_text
 
 from . import selectors, services
 from .access import community_view
@@ -70,13 +71,15 @@ def community_home(request, community):
 
 @community_view("residents.view_residents")
 def resident_list(request, community):
-    query = request.GET.get("q", "").strip()[:100]
+    query = query_text(request.GET, "q")
     tag = request.GET.get("tag", "")
     if tag not in selectors.RESIDENT_TAGS:
         tag = ""
-    can_see_contacts = request.user.has_perm("residents.see_contact_details", community)
     residents = selectors.resident_list(
-        community=community, query=query, tag=tag, by_mobile=can_see_contacts
+        community=community,
+        query=query,
+        tag=tag,
+        by_mobile=request.user.has_perm("residents.view_contact_details", community),
     )
     page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
     tags = [
@@ -95,10 +98,6 @@ def resident_list(request, community):
                 {k: v for k, v in {"q": query, "tag": tag}.items() if v}
             ),
             "tags": tags,
-            "can_see_contacts": can_see_contacts,
-            "can_manage": request.user.has_perm(
-                "residents.manage_residents", community
-            ),
         },
     )
 
@@ -111,7 +110,6 @@ def resident_detail(request, community, pk):
         .prefetch_related("organizations"),
         pk=pk,
     )
-    can_see_contacts = request.user.has_perm("residents.see_contact_details", community)
     return render(
         request,
         "residents/resident_detail.html",
@@ -120,12 +118,8 @@ def resident_detail(request, community, pk):
             "resident": resident,
             "household": (
                 selectors.household_members(resident=resident)
-                if can_see_contacts
+                if request.user.has_perm("residents.view_contact_details", community)
                 else []
-            ),
-            "can_see_contacts": can_see_contacts,
-            "can_manage": request.user.has_perm(
-                "residents.manage_residents", community
             ),
         },
     )
@@ -227,9 +221,6 @@ def organization_list(request, community):
             "community": community,
             "groups": groups,
             "total": sum(len(items) for _label, items in groups),
-            "can_manage": request.user.has_perm(
-                "residents.manage_organizations", community
-            ),
         },
     )
 
@@ -266,11 +257,6 @@ def organization_detail(request, community, pk):
                 if organization.kind == OrganizationKind.SOCIAL_WORK_AGENCY
                 and can_view_people
                 else []
-            ),
-            "can_view_people": can_view_people,
-            "can_manage": can_manage,
-            "can_see_contacts": request.user.has_perm(
-                "residents.see_contact_details", community
             ),
             "search_form": search_form,
             "candidates": candidates,
@@ -321,7 +307,7 @@ def organization_edit(request, community, pk):
 def organization_member_add(request, community, pk):
     organization = get_object_or_404(Organization, community=community, pk=pk)
     resident = get_object_or_404(
-        Resident, community=community, pk=request.POST.get("resident")
+        Resident, community=community, pk=int_or_none(request.POST.get("resident"))
     )
     services.organization_member_add(organization=organization, resident=resident)
     messages.success(

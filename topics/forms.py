@@ -95,6 +95,11 @@ class ResidentSearchForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, by_mobile: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not by_mobile:
+            self.fields["q"].label = _("Find the resident by name or building")
+
 
 class CommentForm(forms.Form):
     kind = forms.ChoiceField(
@@ -191,9 +196,18 @@ class ConsultationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, community, by_mobile: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.community = community
+        # Without it the person sees masked numbers and addresses only, and a
+        # number alone does not find anyone: it would tell them whose it is.
+        self.by_mobile = by_mobile
+        if not by_mobile:
+            self.fields["resident"].label = _("Resident: full name")
+            self.fields["resident"].help_text = _(
+                "e.g. 王秀英; when several share the name, add their mobile number: "
+                "王秀英 13800001234"
+            )
         self.fields["organization"].queryset = Organization.objects.filter(
             community=community
         ).order_by("name")
@@ -225,16 +239,25 @@ class ConsultationForm(forms.Form):
         if not text:
             return _("Write the resident's mobile number or full name.")
         residents = Resident.objects.filter(community=self.community)
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 11:
-            matches = list(residents.filter(mobile=digits[-11:])[:2])
+        digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+        name = "".join(ch for ch in text if not ch.isdigit()).strip(" +-")
+        if len(digits) >= 11 and (self.by_mobile or name):
+            residents = residents.filter(mobile=digits[-11:])
+            if not self.by_mobile:
+                residents = residents.filter(name=name)
+            matches = list(residents[:2])
+        elif len(digits) >= 11:
+            return _(
+                "Only community staff can find a resident by mobile number alone: "
+                "write the full name as well."
+            )
         else:
             matches = list(residents.filter(name=text).order_by("pk")[:6])
         if not matches:
             return _("No resident of this community matches “%(text)s”.") % {
                 "text": text
             }
-        if len(matches) > 1:
+        if len(matches) > 1 and self.by_mobile:
             return _(
                 "Several residents are called “%(text)s” (%(where)s): "
                 "use the mobile number instead."
@@ -242,6 +265,17 @@ class ConsultationForm(forms.Form):
                 "text": text,
                 "where": "、".join(
                     m.address or m.masked_mobile or "?" for m in matches
+                ),
+            }
+        if len(matches) > 1:
+            return _(
+                "Several residents are called “%(text)s” (%(where)s): "
+                "add their mobile number after the name."
+            ) % {
+                "text": text,
+                "where": "、".join(
+                    " ".join(p for p in (m.masked_address, m.masked_mobile) if p) or "?"
+                    for m in matches
                 ),
             }
         return matches[0]

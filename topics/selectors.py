@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from residents import predicates
 from residents.models import Community, Resident
 
 from .models import (
@@ -24,13 +25,15 @@ SORTS = {
 
 
 def resident_for(*, user, community: Community) -> Resident | None:
-    """The logged-in user's Resident record in this community, if any."""
-    if user is None or not user.is_authenticated:
-        return None
-    return (
-        Resident.objects.filter(community=community, user=user)
-        .select_related("topic_reminder_opt_in")
-        .first()
+    """The logged-in user's Resident record in this community, if any.
+
+    The same record the permission predicates read, cached on the user for the
+    request, so a page looks it up once.
+    """
+    return predicates.resident_for(
+        user,
+        community,
+        queryset=Resident.objects.select_related("topic_reminder_opt_in"),
     )
 
 
@@ -129,14 +132,8 @@ def topic_comments(*, topic: Topic, with_reports: bool = False) -> list[Comment]
 
 
 def may_act_for_topic(*, topic: Topic, user) -> bool:
-    """The submitter, or staff and social workers acting for them."""
-    from residents.predicates import is_staff_or_social_worker
-
-    if user is None or not user.is_authenticated:
-        return False
-    if topic.submitter.user_id == user.pk:
-        return True
-    return is_staff_or_social_worker(user, topic.community)
+    """The submitter, or staff and social workers acting for them (topics.rules)."""
+    return user is not None and user.has_perm("topics.act_for_topic", topic)
 
 
 def has_endorsed(*, topic: Topic, resident: Resident | None) -> bool:

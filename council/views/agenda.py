@@ -1,28 +1,31 @@
 """Agenda pages: items, their order, the agenda item page and stakeholder invitations."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
+from core.http import safe_next
 from residents.access import community_view
 
-from .. import selectors, services
+from .. import services
 from ..forms import (
     AgendaItemForm,
     InvitationForm,
 )
-from ..models import (
-    Invitation,
-    MeetingStatus,
-)
-from ..predicates import resident_for
+from ..models import MeetingStatus
+from ..predicates import organization_ids_for, resident_for
 from ..selectors import meeting_detail
 from ..triage import consultation_context
-from .common import agenda_item_or_404, meeting_or_404, perms_for
+from .common import (
+    agenda_item_in_url,
+    agenda_item_or_404,
+    invitation_in_url,
+    meeting_or_404,
+)
 
 # -- agenda ---------------------------------------------------------------------
 
@@ -58,12 +61,7 @@ def _agenda_response(request, community, meeting):
         return render(
             request,
             "council/partials/_agenda.html",
-            {
-                "community": community,
-                "meeting": meeting,
-                "perms_": perms_for(request.user, community),
-                **data,
-            },
+            {"community": community, "meeting": meeting, **data},
         )
     return redirect(
         reverse("council:meeting", args=[community.slug, meeting.pk]) + "#agenda"
@@ -104,32 +102,34 @@ def agenda_item_remove(request, community, pk, item):
     )
 
 
-@community_view("council.view_meetings")
-def agenda_item_page(request, community, pk, item):
-    meeting = meeting_or_404(community, pk, request.user)
-    agenda_item = agenda_item_or_404(meeting, item)
+@community_view("council.view_agenda", obj=agenda_item_in_url, hide=True)
+def agenda_item_page(request, community, agenda_item):
+    meeting = agenda_item.meeting
     invitations = list(
         agenda_item.invitations.select_related(
-            "resident__user", "organization", "invited_by"
+            "resident__user", "organization", "invited_by", "meeting"
         )
     )
     resident = resident_for(request.user, community)
-    org_ids = (
-        set(resident.organizations.values_list("pk", flat=True)) if resident else set()
-    )
+    org_ids = organization_ids_for(request.user, community)
     for invitation in invitations:
         invitation.mine = resident is not None and (
             invitation.resident_id == resident.pk
             or invitation.organization_id in org_ids
         )
-    perms_ = perms_for(request.user, community)
     form = None
     if (
-        perms_["invite"]
+        request.user.has_perm("council.invite_stakeholders", community)
         and not meeting.is_finished
         and meeting.status != MeetingStatus.DRAFT
     ):
-        form = InvitationForm(community=community, initial={"who": "resident"})
+        form = InvitationForm(
+            community=community,
+            initial={"who": "resident"},
+            by_mobile=request.user.has_perm(
+                "residents.view_contact_details", community
+            ),
+        )
     return render(
         request,
         "council/agenda_item.html",
@@ -138,9 +138,8 @@ def agenda_item_page(request, community, pk, item):
             "meeting": meeting,
             "item": agenda_item,
             "invitations": invitations,
-            "perms_": perms_,
             "form": form,
-            **consultation_context(item=agenda_item, user=request.user),
+            **consultation_context(item=agenda_item),
         },
     )
 
@@ -149,7 +148,11 @@ def agenda_item_page(request, community, pk, item):
 def invitation_create(request, community, pk, item):
     meeting = meeting_or_404(community, pk)
     agenda_item = agenda_item_or_404(meeting, item)
-    form = InvitationForm(request.POST or None, community=community)
+    form = InvitationForm(
+        request.POST or None,
+        community=community,
+        by_mobile=request.user.has_perm("residents.view_contact_details", community),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("who")
@@ -173,21 +176,8 @@ def invitation_create(request, community, pk, item):
 
 
 @require_POST
-@community_view("council.respond_invitation")
-def invitation_respond(request, community, pk):
-    invitation = get_object_or_404(
-        Invitation.objects.select_related(
-            "resident", "organization", "agenda_item__meeting__community"
-        ),
-        pk=pk,
-        meeting__community=community,
-    )
-    on_behalf = request.user.has_perm("council.invite_stakeholders", community)
-    if not (
-        on_behalf
-        or selectors.invitation_can_respond(invitation=invitation, user=request.user)
-    ):
-        raise PermissionDenied
+@community_view("council.respond_invitation", obj=invitation_in_url)
+def invitation_respond(request, community, invitation):
     accept = request.POST.get("answer") == "accept"
     try:
         services.invitation_respond(
@@ -203,6 +193,4 @@ def invitation_respond(request, community, pk):
             if accept
             else _("Your reply was recorded: you will not attend."),
         )
-    return redirect(
-        request.POST.get("next") or invitation.agenda_item.get_absolute_url()
-    )
+    return redirect(safe_next(request, invitation.agenda_item.get_absolute_url()))

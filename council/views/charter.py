@@ -20,7 +20,6 @@ from ..models import (
     Seat,
 )
 from ..selectors import council_page
-from .common import perms_for
 
 # -- council, charter and seats ------------------------------------------------
 
@@ -35,7 +34,6 @@ def council_home(request, community):
         {
             "community": community,
             "council": council,
-            "perms_": perms_for(request.user, community),
             **data,
         },
     )

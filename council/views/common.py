@@ -1,28 +1,21 @@
-"""What every council page needs: the meeting or agenda item of the URL, the user's permissions."""
+"""What council pages share: the meeting, agenda item or invitation of the URL.
 
-from django.http import Http404
+`meeting_or_404` and the `*_in_url` functions are the `obj` of
+residents.access.community_view: the permission is asked of what they return
+(council.view_meeting of this meeting).
+"""
+
 from django.shortcuts import get_object_or_404
 
-from ..models import (
-    AgendaItem,
-    Meeting,
-    MeetingStatus,
-)
+from ..models import AgendaItem, Invitation, Meeting
 
 
-def meeting_or_404(community, pk, user=None) -> Meeting:
-    meeting = get_object_or_404(
+def meeting_or_404(community, pk) -> Meeting:
+    return get_object_or_404(
         Meeting.objects.select_related("council", "community", "window"),
         pk=pk,
         community=community,
     )
-    if (
-        user is not None
-        and meeting.status == MeetingStatus.DRAFT
-        and not user.has_perm("council.manage_meetings", community)
-    ):
-        raise Http404
-    return meeting
 
 
 def agenda_item_or_404(meeting, item_pk) -> AgendaItem:
@@ -31,11 +24,22 @@ def agenda_item_or_404(meeting, item_pk) -> AgendaItem:
     )
 
 
-def perms_for(user, community) -> dict:
-    return {
-        "manage_council": user.has_perm("council.manage_council", community),
-        "manage_meetings": user.has_perm("council.manage_meetings", community),
-        "invite": user.has_perm("council.invite_stakeholders", community),
-        "record_attendance": user.has_perm("council.record_attendance", community),
-        "view_attendance": user.has_perm("council.view_attendance", community),
-    }
+def agenda_item_in_url(community, pk, item) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.select_related(
+            "topic", "meeting__council", "meeting__community", "meeting__window"
+        ),
+        pk=item,
+        meeting_id=pk,
+        meeting__community=community,
+    )
+
+
+def invitation_in_url(community, pk) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.select_related(
+            "resident", "organization", "meeting", "agenda_item__meeting__community"
+        ),
+        pk=pk,
+        meeting__community=community,
+    )

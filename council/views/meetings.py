@@ -20,7 +20,7 @@ from ..forms import (
 )
 from ..predicates import resident_for
 from ..selectors import meeting_detail, meeting_list
-from .common import meeting_or_404, perms_for
+from .common import meeting_or_404
 
 # -- meetings ------------------------------------------------------------------
 
@@ -28,22 +28,16 @@ from .common import meeting_or_404, perms_for
 @community_view("council.view_meetings")
 def meetings(request, community):
     which = "past" if request.GET.get("show") == "past" else "upcoming"
-    perms_ = perms_for(request.user, community)
     page = meeting_list(
         community=community,
         which=which,
-        include_drafts=perms_["manage_meetings"],
+        include_drafts=request.user.has_perm("council.manage_meetings", community),
         page=request.GET.get("page") or 1,
     )
     return render(
         request,
         "council/meeting_list.html",
-        {
-            "community": community,
-            "page_obj": page,
-            "which": which,
-            "perms_": perms_,
-        },
+        {"community": community, "page_obj": page, "which": which},
     )
 
 
@@ -160,9 +154,8 @@ def meeting_cancel(request, community, pk):
     )
 
 
-@community_view("council.view_meetings")
-def meeting_page(request, community, pk):
-    meeting = meeting_or_404(community, pk, request.user)
+@community_view("council.view_meeting", obj=meeting_or_404, hide=True)
+def meeting_page(request, community, meeting):
     resident = resident_for(request.user, community)
     data = meeting_detail(meeting=meeting, user=request.user, resident=resident)
     return render(
@@ -171,7 +164,6 @@ def meeting_page(request, community, pk):
         {
             "community": community,
             "meeting": meeting,
-            "perms_": perms_for(request.user, community),
             "item_form": AgendaItemForm(),
             **data,
         },
@@ -181,9 +173,8 @@ def meeting_page(request, community, pk):
 # -- exports ----------------------------------------------------------------------
 
 
-@community_view("council.view_meetings")
-def meeting_ics_view(request, community, pk):
-    meeting = meeting_or_404(community, pk, request.user)
+@community_view("council.view_meeting", obj=meeting_or_404, hide=True)
+def meeting_ics_view(request, community, meeting):
     url = request.build_absolute_uri(meeting.get_absolute_url())
     response = HttpResponse(
         meeting_ics(meeting, url=url, host=request.get_host()),
@@ -193,11 +184,12 @@ def meeting_ics_view(request, community, pk):
     return response
 
 
-@community_view("council.view_meetings")
-def meeting_print(request, community, pk):
-    meeting = meeting_or_404(community, pk, request.user)
+@community_view("council.view_meeting", obj=meeting_or_404, hide=True)
+def meeting_print(request, community, meeting):
     url = request.build_absolute_uri(meeting.get_absolute_url())
-    items = list(meeting.agenda_items.order_by("position", "pk"))
+    items = []
+    if request.user.has_perm("council.view_agenda", meeting):
+        items = list(meeting.agenda_items.order_by("position", "pk"))
     return render(
         request,
         "council/meeting_print.html",
