@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "notifications",
     "topics",
     "council",
+    "voting",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "council.tasks.sweep_meeting_reminders",
         "schedule": 300.0,
     },
+    # -- voting --
+    "voting-sweep-rounds": {
+        "task": "voting.tasks.sweep_rounds",
+        "schedule": 60.0,
+    },
 }
 
 LOGGING = {
@@ -315,5 +321,13 @@ NOTIFICATIONS_SWEEP_MAX_BACKLOG = env.int(
 )
 # -- topics settings --
 # -- council settings --
+# -- voting settings --
+# "database": ballots and closes are judged by the database's clock (PostgreSQL's
+# clock_timestamp()), so every web server and worker agrees; "python": this process's.
+VOTING_CLOCK = env("VOTING_CLOCK", default="database")
+if VOTING_CLOCK not in ("database", "python"):
+    raise ImproperlyConfigured('VOTING_CLOCK must be "database" or "python".')
+# Text-message voting links expire when the vote closes, and after this at most.
+VOTING_LINK_MAX_AGE_DAYS = env.int("VOTING_LINK_MAX_AGE_DAYS", default=31)
 
 PAGE_SIZE = 25

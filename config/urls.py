@@ -17,6 +17,7 @@ urlpatterns = [
     path("c/<slug:community>/", include("residents.urls")),
     path("c/<slug:community>/topics/", include("topics.urls")),
     path("c/<slug:community>/council/", include("council.urls")),
+    path("c/<slug:community>/votes/", include("voting.urls")),
 ]
 
 if settings.DEBUG:
