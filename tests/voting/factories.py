@@ -11,16 +11,22 @@ from voting import services
 from voting.models import BallotKind, Electorate, RoundKind
 
 
-def council_in_session(community, *, by, per_kind=1, absent=0, alternates=True):
+def council_in_session(
+    community, *, by, per_kind=1, absent=0, alternates=True, topic=None
+):
     """Seat the council, open a meeting and check in all representatives but `absent`.
 
     Returns (meeting, seats). The first `absent` holders stay away; their alternates
-    (if any) are checked in standing in for them.
+    (if any) are checked in standing in for them. With `topic`, the first agenda
+    item is that topic.
     """
     _council, seats = seat_council(
         community, by=by, per_kind=per_kind, alternates=alternates
     )
-    meeting = in_progress(schedule(community, by=by), by=by)
+    meeting = schedule(community, by=by)
+    if topic is not None:
+        council_services.agenda_item_create(meeting=meeting, by=by, topic=topic)
+    meeting = in_progress(meeting, by=by, items=0 if topic is not None else 1)
     for index, seat in enumerate(seats):
         if index < absent:
             if seat.alternate_id:
