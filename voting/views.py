@@ -40,6 +40,18 @@ def _round(request, community, pk) -> VotingRound:
     return voting_round
 
 
+def _closed_if_due(community, voting_round) -> VotingRound:
+    """Close a round whose deadline has passed when the worker has not yet.
+
+    round_close is idempotent and locks the round, so this and the worker never
+    count twice; people see the result at the deadline even if the worker is late.
+    """
+    due = voting_round.is_open and database_now() >= voting_round.closes_at
+    if due and services.round_close(voting_round=voting_round):
+        return selectors.round_for_community(community=community, pk=voting_round.pk)
+    return voting_round
+
+
 def _perms(user, community) -> dict:
     return {
         "manage": user.has_perm("voting.manage_rounds", community),
@@ -70,10 +82,12 @@ def _round_context(request, community, voting_round, *, form=None, code="") -> d
                 else receipt.options[0]
             )
         form = BallotForm(voting_round=voting_round, initial=initial)
+    options = list(voting_round.options.all())
     return {
         "community": community,
         "round": voting_round,
-        "options": list(voting_round.options.all()),
+        "options": options,
+        "options_by_id": {o.pk: o for o in options},
         "receipt": receipt,
         "eligible": eligible,
         "accepting": accepting,
@@ -178,7 +192,7 @@ def round_create(request, community, meeting):
 
 @community_view("voting.view_rounds")
 def round_detail(request, community, pk):
-    voting_round = _round(request, community, pk)
+    voting_round = _closed_if_due(community, _round(request, community, pk))
     return render(
         request,
         "voting/round_detail.html",
@@ -249,7 +263,7 @@ def round_open(request, community, pk):
 
 @community_view("voting.view_rounds")
 def round_result(request, community, pk):
-    voting_round = _round(request, community, pk)
+    voting_round = _closed_if_due(community, _round(request, community, pk))
     if voting_round.status != RoundStatus.CLOSED:
         messages.info(request, _("The result is shown once voting closes."))
         return redirect(voting_round.get_absolute_url())
