@@ -120,10 +120,16 @@ def ballot_cast(
     ballot and the close never interleave and every web server agrees on the
     deadline. The voter must be in the round's electorate (fixed when it opened);
     a secret ballot is final once cast. One receipt per voter: a unique constraint.
+    What cannot change once the round is open (electorate, options) is checked
+    before the lock, so the lock is held for five statements.
     """
-    voting_round = _locked(voting_round)
-    now = database_now()
-    _refuse_unless_accepting(voting_round, now)
+    voting_round = (
+        VotingRound.objects.select_related("community")
+        .prefetch_related("options")
+        .get(pk=voting_round.pk)
+    )
+    if voting_round.status == RoundStatus.DRAFT:
+        raise ValidationError(_("This vote has not been opened yet."), code="not_open")
     if voter.community_id != voting_round.community_id or not (
         Elector.objects.filter(voting_round=voting_round, resident=voter).exists()
     ):
@@ -137,6 +143,14 @@ def ballot_cast(
     salt = secrets.token_hex(16)
     code = _receipt_code(voting_round.pk, positions, salt)
     cast_by = by if by is not None and by.is_authenticated else None
+
+    locked = (
+        VotingRound.objects.select_for_update(of=("self",))
+        .only("status", "opens_at", "closes_at")
+        .get(pk=voting_round.pk)
+    )
+    now = database_now()
+    _refuse_unless_accepting(locked, now)
     existing = BallotReceipt.objects.filter(
         voting_round=voting_round, voter=voter
     ).first()
@@ -176,10 +190,10 @@ def ballot_cast(
     if not voting_round.is_secret:
         receipt.options, receipt.code, receipt.salt = option_ids, code, salt
     try:
-        with transaction.atomic():
-            receipt.save()
+        receipt.save()
     except IntegrityError:
-        # The round lock makes this unreachable; the constraint still holds.
+        # Unreachable while the round lock serialises casts; the constraint is the
+        # last word. Leaving the atomic block with this error rolls it all back.
         raise ValidationError(
             _("You have already voted."), code="already_voted"
         ) from None
