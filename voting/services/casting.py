@@ -31,7 +31,7 @@ from .common import (
     CastReceipt,
     _event,
     _locked,
-    _receipt_code,
+    receipt_code,
 )
 
 # -- casting -------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def ballot_cast(
     via = _refuse_wrong_actor(voting_round, voter, by, proxy, via_link)
     option_ids, positions = _chosen(voting_round, choice)
     salt = secrets.token_hex(16)
-    code = _receipt_code(voting_round.pk, positions, salt)
+    code = receipt_code(voting_round.pk, positions, salt)
     cast_by = by if by is not None and by.is_authenticated else None
 
     locked = (

@@ -54,7 +54,7 @@ def _locked(voting_round: VotingRound) -> VotingRound:
     )
 
 
-def _receipt_code(round_id: int, positions: list[int], salt: str) -> str:
+def receipt_code(round_id: int, positions: list[int], salt: str) -> str:
     """A hash of the ballot (round and choice) and a random salt: 3 groups of 4."""
     text = f"{round_id}|{'+'.join(map(str, positions))}|{salt}"
     digest = hashlib.sha256(text.encode()).hexdigest()[:12].upper()
