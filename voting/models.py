@@ -252,7 +252,7 @@ class Option(models.Model):
     class Meta:
         verbose_name = _("option")
         verbose_name_plural = _("options")
-        ordering = ["voting_round", "position"]
+        ordering = ["voting_round_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["voting_round", "position"], name="option_position_once"
@@ -426,7 +426,7 @@ class BallotReceipt(models.Model):
     class Meta:
         verbose_name = _("ballot receipt")
         verbose_name_plural = _("ballot receipts")
-        ordering = ["voting_round", "pk"]
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["voting_round", "voter"], name="receipt_one_ballot_per_voter"

@@ -16,21 +16,15 @@ def meeting_section(request, meeting) -> dict | None:
     rounds, voted = rounds_for_meeting(
         meeting=meeting, resident=resident, with_drafts=manage
     )
-    items = []
-    if manage and not meeting.is_finished and meeting.status != "draft":
-        items = list(
-            meeting.agenda_items.order_by("position", "pk").only(
-                "pk", "title", "position", "meeting_id"
-            )
-        )
-    if not rounds and not items:
+    can_prepare = manage and not meeting.is_finished and meeting.status != "draft"
+    if not rounds and not can_prepare:
         return None
     return {
         "community": community,
+        "meeting": meeting,
         "rounds": rounds,
         "voted": voted,
-        "items": items,
-        "can_manage": manage,
+        "can_prepare": can_prepare,
         "heading_id": f"votes-meeting-{meeting.pk}",
     }
 
@@ -48,8 +42,7 @@ def topic_section(request, topic) -> dict | None:
         "community": community,
         "rounds": rounds,
         "voted": voted,
-        "items": [],
-        "can_manage": False,
+        "can_prepare": False,
         "heading_id": f"votes-topic-{topic.pk}",
     }
 

@@ -40,13 +40,13 @@ def _round(request, community, pk) -> VotingRound:
     return voting_round
 
 
-def _closed_if_due(community, voting_round) -> VotingRound:
+def _closed_if_due(community, voting_round, now) -> VotingRound:
     """Close a round whose deadline has passed when the worker has not yet.
 
     round_close is idempotent and locks the round, so this and the worker never
     count twice; people see the result at the deadline even if the worker is late.
     """
-    due = voting_round.is_open and database_now() >= voting_round.closes_at
+    due = voting_round.is_open and now >= voting_round.closes_at
     if due and services.round_close(voting_round=voting_round):
         return selectors.round_for_community(community=community, pk=voting_round.pk)
     return voting_round
@@ -60,12 +60,14 @@ def _perms(user, community) -> dict:
     }
 
 
-def _round_context(request, community, voting_round, *, form=None, code="") -> dict:
+def _round_context(
+    request, community, voting_round, *, form=None, code="", now=None
+) -> dict:
     resident = resident_for(request.user, community)
     perms_ = _perms(request.user, community)
     receipt = selectors.my_receipt(voting_round=voting_round, resident=resident)
     eligible = selectors.is_elector(voting_round=voting_round, resident=resident)
-    now = database_now()
+    now = now or database_now()
     accepting = voting_round.accepts_ballots_at(now)
     can_cast = (
         perms_["cast"]
@@ -192,11 +194,12 @@ def round_create(request, community, meeting):
 
 @community_view("voting.view_rounds")
 def round_detail(request, community, pk):
-    voting_round = _closed_if_due(community, _round(request, community, pk))
+    now = database_now()
+    voting_round = _closed_if_due(community, _round(request, community, pk), now)
     return render(
         request,
         "voting/round_detail.html",
-        _round_context(request, community, voting_round),
+        _round_context(request, community, voting_round, now=now),
     )
 
 
@@ -263,7 +266,9 @@ def round_open(request, community, pk):
 
 @community_view("voting.view_rounds")
 def round_result(request, community, pk):
-    voting_round = _closed_if_due(community, _round(request, community, pk))
+    voting_round = _closed_if_due(
+        community, _round(request, community, pk), database_now()
+    )
     if voting_round.status != RoundStatus.CLOSED:
         messages.info(request, _("The result is shown once voting closes."))
         return redirect(voting_round.get_absolute_url())

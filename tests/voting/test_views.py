@@ -364,7 +364,7 @@ def test_voting_from_the_text_message_link_needs_no_login_and_works_once(
 
 
 def test_an_expired_or_broken_link_is_refused_with_a_message(
-    client, voting_round, seats
+    client, voting_round, seats, python_clock
 ):
     token = link_token(voting_round=voting_round, resident=seats[4].resident)
     link = reverse(
@@ -391,7 +391,7 @@ def test_staff_create_and_open_a_vote_from_the_meeting_page(
         "voting:round_create",
         kwargs={"community": meeting.community.slug, "meeting": meeting.pk},
     )
-    assert f"{create_url}?item={item.pk}" in page
+    assert f'href="{create_url}"' in page
     closes = timezone.localtime() + timedelta(minutes=20)
     response = client.post(
         create_url,
@@ -487,10 +487,11 @@ def test_round_page_queries_do_not_grow_with_the_electorate(
 
     client.force_login(staff_user)
     small = page_queries(5)
-    with django_assert_max_num_queries(14):
+    # 14 queries; PostgreSQL reads its clock once more.
+    with django_assert_max_num_queries(15):
         assert client.get(url("round", small)).status_code == 200
     large = page_queries(200)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(url("round", large)).status_code == 200
 
 

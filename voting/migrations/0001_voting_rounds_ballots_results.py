@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'option',
                 'verbose_name_plural': 'options',
-                'ordering': ['voting_round', 'position'],
+                'ordering': ['voting_round_id', 'position'],
             },
         ),
         migrations.CreateModel(
@@ -155,7 +155,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'ballot receipt',
                 'verbose_name_plural': 'ballot receipts',
-                'ordering': ['voting_round', 'pk'],
+                'ordering': ['pk'],
             },
         ),
         migrations.CreateModel(

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,6 +104,39 @@ def _refuse_wrong_actor(voting_round, voter, by, proxy, via_link) -> str:
     raise ValidationError(_("You can only cast your own ballot."), code="not_yours")
 
 
+def _lock_for_casting(voting_round: VotingRound) -> VotingRound:
+    """Take the round row in share mode: casts run side by side, the close waits.
+
+    round_close locks the row FOR UPDATE, which waits for every cast holding the
+    share lock and keeps new ones out until it commits; a cast that then gets the
+    lock reads the round as closed. SQLite serialises write transactions anyway.
+    """
+    if connection.vendor != "postgresql":
+        return (
+            VotingRound.objects.select_for_update()
+            .only("status", "opens_at", "closes_at")
+            .get(pk=voting_round.pk)
+        )
+    table = connection.ops.quote_name(VotingRound._meta.db_table)
+    return VotingRound.objects.raw(
+        f"SELECT id, status, opens_at, closes_at FROM {table} "  # noqa: S608
+        "WHERE id = %s FOR SHARE",
+        [voting_round.pk],
+    )[0]
+
+
+def _loaded(voting_round: VotingRound) -> VotingRound:
+    """The round with its community and options, reusing what the caller loaded."""
+    cache = getattr(voting_round, "_prefetched_objects_cache", {})
+    if "options" in cache and "community" in voting_round._state.fields_cache:
+        return voting_round
+    return (
+        VotingRound.objects.select_related("community")
+        .prefetch_related("options")
+        .get(pk=voting_round.pk)
+    )
+
+
 @transaction.atomic
 def ballot_cast(
     *,
@@ -116,20 +149,17 @@ def ballot_cast(
 ) -> CastReceipt:
     """Record the voter's ballot, or change it in an open ballot until the close.
 
-    Locks the round row, then judges the time by the database's clock, so a
-    ballot and the close never interleave and every web server agrees on the
-    deadline. The voter must be in the round's electorate (fixed when it opened);
-    a secret ballot is final once cast. One receipt per voter: a unique constraint.
-    What cannot change once the round is open (electorate, options) is checked
-    before the lock, so the lock is held for five statements.
+    Locks the round row (in share mode, so ballots are cast side by side while the
+    close must wait for them), then judges the time by the database's clock: every
+    web server agrees on the deadline, and a ballot is either in time and counted
+    or refused. The voter must be in the round's electorate (fixed when it opened);
+    a secret ballot is final once cast. One receipt per voter: a unique constraint,
+    which also settles two first ballots of one voter sent at the same moment.
     """
-    voting_round = (
-        VotingRound.objects.select_related("community")
-        .prefetch_related("options")
-        .get(pk=voting_round.pk)
-    )
+    voting_round = _loaded(voting_round)
     if voting_round.status == RoundStatus.DRAFT:
         raise ValidationError(_("This vote has not been opened yet."), code="not_open")
+    # The electorate and the options do not change once the round is open.
     if voter.community_id != voting_round.community_id or not (
         Elector.objects.filter(voting_round=voting_round, resident=voter).exists()
     ):
@@ -144,64 +174,61 @@ def ballot_cast(
     code = receipt_code(voting_round.pk, positions, salt)
     cast_by = by if by is not None and by.is_authenticated else None
 
-    locked = (
-        VotingRound.objects.select_for_update(of=("self",))
-        .only("status", "opens_at", "closes_at")
-        .get(pk=voting_round.pk)
-    )
+    locked = _lock_for_casting(voting_round)
     now = database_now()
     _refuse_unless_accepting(locked, now)
-    existing = BallotReceipt.objects.filter(
-        voting_round=voting_round, voter=voter
-    ).first()
-    if existing is not None:
-        if voting_round.is_secret:
-            raise ValidationError(
-                _("You have already voted. A secret ballot cannot be changed."),
-                code="already_voted",
-            )
-        existing.options = option_ids
-        existing.code = code
-        existing.salt = salt
-        existing.via = via
-        existing.cast_by = cast_by
-        existing.proxy = proxy
-        existing.changed_at = now
-        existing.save(
-            update_fields=[
-                "options",
-                "code",
-                "salt",
-                "via",
-                "cast_by",
-                "proxy",
-                "changed_at",
-            ]
-        )
-        return CastReceipt(receipt=existing, code=code, changed=True)
-    receipt = BallotReceipt(
-        voting_round=voting_round,
-        voter=voter,
-        via=via,
-        cast_by=cast_by,
-        proxy=proxy,
-        cast_at=now,
+    changes = {
+        "options": option_ids,
+        "code": code,
+        "salt": salt,
+        "via": via,
+        "cast_by": cast_by,
+        "proxy": proxy,
+        "changed_at": now,
+    }
+    existing = (
+        BallotReceipt.objects.select_for_update(of=("self",))
+        .filter(voting_round=voting_round, voter=voter)
+        .order_by()
+        .first()
     )
-    if not voting_round.is_secret:
-        receipt.options, receipt.code, receipt.salt = option_ids, code, salt
-    try:
-        receipt.save()
-    except IntegrityError:
-        # Unreachable while the round lock serialises casts; the constraint is the
-        # last word. Leaving the atomic block with this error rolls it all back.
-        raise ValidationError(
-            _("You have already voted."), code="already_voted"
-        ) from None
-    if voting_round.is_secret:
-        Ballot.objects.create(
-            voting_round=voting_round, options=option_ids, code=code, salt=salt
+    if existing is None:
+        receipt = BallotReceipt(
+            voting_round=voting_round,
+            voter=voter,
+            via=via,
+            cast_by=cast_by,
+            proxy=proxy,
+            cast_at=now,
         )
-    return CastReceipt(receipt=receipt, code=code, changed=False)
+        if not voting_round.is_secret:
+            receipt.options, receipt.code, receipt.salt = option_ids, code, salt
+        try:
+            with transaction.atomic():
+                receipt.save()
+        except IntegrityError:
+            # The same voter's other request inserted first and has committed.
+            existing = (
+                BallotReceipt.objects.select_for_update(of=("self",))
+                .filter(voting_round=voting_round, voter=voter)
+                .order_by()
+                .first()
+            )
+        else:
+            if voting_round.is_secret:
+                Ballot.objects.create(
+                    voting_round=voting_round, options=option_ids, code=code, salt=salt
+                )
+            return CastReceipt(receipt=receipt, code=code, changed=False)
+    if voting_round.is_secret:
+        raise ValidationError(
+            _("You have already voted. A secret ballot cannot be changed."),
+            code="already_voted",
+        )
+    for field, value in changes.items():
+        setattr(existing, field, value)
+    existing.save(update_fields=list(changes))
+    return CastReceipt(receipt=existing, code=code, changed=True)
 
 
 @transaction.atomic

@@ -18,9 +18,6 @@ from ..models import (
     RoundStatus,
     VotingRound,
 )
-from .common import (
-    _locked,
-)
 from .counting import rounds_close_due
 
 # -- telling people -----------------------------------------------------------------------
@@ -60,86 +57,123 @@ def topic_followers(topic) -> list[Resident]:
     return list(Resident.objects.filter(pk__in=ids))
 
 
-@transaction.atomic
+def _claim(voting_round: VotingRound, field: str, now: datetime, **conditions) -> bool:
+    """Mark a notice as sent, once, in a short transaction of its own.
+
+    The round row is held only for this one UPDATE, not while thousands of
+    notifications are written, so ballots go on being cast meanwhile.
+    """
+    claimed = VotingRound.objects.filter(
+        pk=voting_round.pk, **{f"{field}__isnull": True}, **conditions
+    ).update(**{field: now})
+    return claimed == 1
+
+
+def _send_claimed(voting_round: VotingRound, field: str, send) -> int:
+    """Send; if sending fails, give the claim back so the sweep tries again."""
+    try:
+        with transaction.atomic():
+            return len(send())
+    except Exception:
+        VotingRound.objects.filter(pk=voting_round.pk).update(**{field: None})
+        raise
+
+
+def _round_for_notices(voting_round: VotingRound) -> VotingRound:
+    return VotingRound.objects.select_related(
+        "community", "meeting", "agenda_item", "agenda_item__topic"
+    ).get(pk=voting_round.pk)
+
+
 def round_announce(*, voting_round: VotingRound, now: datetime | None = None) -> int:
     """Tell the electorate that voting is open, once, with each voter's own link."""
-    voting_round = _locked(voting_round)
     now = now or database_now()
-    if voting_round.announced_at is not None or not voting_round.accepts_ballots_at(
-        now
+    if not _claim(
+        voting_round,
+        "announced_at",
+        now,
+        status=RoundStatus.OPEN,
+        opens_at__lte=now,
+        closes_at__gt=now,
     ):
         return 0
-    voting_round.announced_at = now
-    voting_round.save(update_fields=["announced_at"])
-    residents = list(_electors(voting_round))
-    sent = notify(
-        recipients=residents,
-        kind="voting_open",
-        context={"round": voting_round, "links": _links(voting_round, residents)},
-        dedupe_key=f"round:{voting_round.pk}:open",
-        link=voting_round.get_absolute_url(),
-        community=voting_round.community,
-        channels=["sms"],
-    )
-    return len(sent)
+    voting_round = _round_for_notices(voting_round)
+
+    def send():
+        residents = list(_electors(voting_round))
+        return notify(
+            recipients=residents,
+            kind="voting_open",
+            context={"round": voting_round, "links": _links(voting_round, residents)},
+            dedupe_key=f"round:{voting_round.pk}:open",
+            link=voting_round.get_absolute_url(),
+            community=voting_round.community,
+            channels=["sms"],
+        )
+
+    return _send_claimed(voting_round, "announced_at", send)
 
 
-@transaction.atomic
 def round_remind(*, voting_round: VotingRound, now: datetime | None = None) -> int:
     """Remind eligible voters who have not voted, an hour before the close (once).
 
     Inbox and text message; a reminder moved before quiet hours goes out then,
     and one that still falls in them goes to the inbox only.
     """
-    voting_round = _locked(voting_round)
     now = now or database_now()
-    if (
-        voting_round.status != RoundStatus.OPEN
-        or voting_round.reminder_at is None
-        or voting_round.reminder_sent_at is not None
-        or not voting_round.reminder_at <= now < voting_round.closes_at
+    if not _claim(
+        voting_round,
+        "reminder_sent_at",
+        now,
+        status=RoundStatus.OPEN,
+        reminder_at__lte=now,
+        closes_at__gt=now,
     ):
         return 0
-    voting_round.reminder_sent_at = now
-    voting_round.save(update_fields=["reminder_sent_at"])
-    residents = list(_electors(voting_round, not_voted=True))
-    sent = notify(
-        recipients=residents,
-        kind="voting_reminder",
-        context={"round": voting_round, "links": _links(voting_round, residents)},
-        dedupe_key=f"round:{voting_round.pk}:reminder",
-        link=voting_round.get_absolute_url(),
-        community=voting_round.community,
-        channels=[] if in_quiet_hours(now) else ["sms"],
-    )
-    return len(sent)
+    voting_round = _round_for_notices(voting_round)
+
+    def send():
+        residents = list(_electors(voting_round, not_voted=True))
+        return notify(
+            recipients=residents,
+            kind="voting_reminder",
+            context={"round": voting_round, "links": _links(voting_round, residents)},
+            dedupe_key=f"round:{voting_round.pk}:reminder",
+            link=voting_round.get_absolute_url(),
+            community=voting_round.community,
+            channels=[] if in_quiet_hours(now) else ["sms"],
+        )
+
+    return _send_claimed(voting_round, "reminder_sent_at", send)
 
 
-@transaction.atomic
 def round_notify_result(*, voting_round: VotingRound) -> int:
     """Tell the electorate and the topic's followers the result (once)."""
-    voting_round = _locked(voting_round)
-    if voting_round.status != RoundStatus.CLOSED or voting_round.result_notified_at:
+    if not _claim(
+        voting_round, "result_notified_at", timezone.now(), status=RoundStatus.CLOSED
+    ):
         return 0
-    voting_round.result_notified_at = timezone.now()
-    voting_round.save(update_fields=["result_notified_at"])
-    result = RoundResult.objects.get(voting_round=voting_round)
-    recipients = {r.pk: r for r in _electors(voting_round)}
-    for follower in topic_followers(voting_round.agenda_item.topic):
-        recipients.setdefault(follower.pk, follower)
-    sent = notify(
-        recipients=list(recipients.values()),
-        kind="voting_result",
-        context={
-            "round": voting_round,
-            "result": result,
-            "options": list(voting_round.options.all()),
-        },
-        dedupe_key=f"round:{voting_round.pk}:result",
-        link=voting_round.get_result_url(),
-        community=voting_round.community,
-    )
-    return len(sent)
+    voting_round = _round_for_notices(voting_round)
+
+    def send():
+        result = RoundResult.objects.get(voting_round=voting_round)
+        recipients = {r.pk: r for r in _electors(voting_round)}
+        for follower in topic_followers(voting_round.agenda_item.topic):
+            recipients.setdefault(follower.pk, follower)
+        return notify(
+            recipients=list(recipients.values()),
+            kind="voting_result",
+            context={
+                "round": voting_round,
+                "result": result,
+                "options": list(voting_round.options.all()),
+            },
+            dedupe_key=f"round:{voting_round.pk}:result",
+            link=voting_round.get_result_url(),
+            community=voting_round.community,
+        )
+
+    return _send_claimed(voting_round, "result_notified_at", send)
 
 
 def rounds_sweep(*, now: datetime | None = None) -> dict:
