@@ -1,5 +1,7 @@
 """Voting pages: thin views over selectors and services."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -142,7 +144,7 @@ def round_create(request, community, meeting):
         "electorate": charter_electorate,
         "quorum_rule": council.quorum_rule,
         "passing_threshold": council.passing_threshold,
-        "closes_at": timezone.localtime() + timezone.timedelta(minutes=15),
+        "closes_at": timezone.localtime() + timedelta(minutes=15),
     }
     form = RoundForm(request.POST or None, meeting=meeting, initial=initial)
     if request.method == "POST" and form.is_valid():
