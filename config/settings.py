@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "topics",
     "council",
     "voting",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "voting-sweep-rounds": {
         "task": "voting.tasks.sweep_rounds",
         "schedule": 60.0,
+    },
+    # -- outcomes --
+    "outcomes-sweep-action-items": {
+        "task": "outcomes.tasks.sweep_action_items",
+        "schedule": 600.0,  # reminders at 09:00; the sweep rests in quiet hours
+    },
+    "outcomes-sweep-minutes-pdfs": {
+        "task": "outcomes.tasks.sweep_minutes_pdfs",
+        "schedule": 300.0,
     },
 }
 

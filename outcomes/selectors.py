@@ -1,0 +1,209 @@
+"""Reads for outcome pages and minutes, each in a fixed number of queries."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+
+from council.models import AgendaItem, Meeting
+from residents.models import Community, Resident
+from topics.models import TopicCategory
+from topics.selectors import consultation_summary
+from voting.models import Option, RoundStatus, VotingRound
+
+from .models import (
+    ActionItem,
+    ActionUpdate,
+    Minutes,
+    MinutesConfirmation,
+    MinutesVersion,
+    Outcome,
+    OutcomeStatus,
+    Pledge,
+    PledgeNeed,
+    PledgeStatus,
+    SatisfactionRating,
+)
+
+PAGE_SIZE = 20
+UPDATES_SHOWN = 5
+PLEDGES_SHOWN = 10
+COMMENTS_SHOWN = 10
+
+
+def outcome_list(*, community: Community, status: str = "", category: str = "", page=1):
+    """A page of the community's outcomes, newest decision first (stored counters)."""
+    outcomes = Outcome.objects.filter(community=community).select_related(
+        "community", "agenda_item", "meeting", "topic", "responsible_organization"
+    )
+    if status in OutcomeStatus.values:
+        outcomes = outcomes.filter(status=status)
+    if category in TopicCategory.values:
+        outcomes = outcomes.filter(topic__category=category)
+    return Paginator(outcomes.order_by("-decided_at", "-pk"), PAGE_SIZE).get_page(page)
+
+
+def status_counts(*, community: Community) -> dict[str, int]:
+    rows = (
+        Outcome.objects.filter(community=community)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = dict.fromkeys(OutcomeStatus.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    counts["all"] = sum(counts[s] for s in OutcomeStatus.values)
+    return counts
+
+
+def outcome_for_community(*, community: Community, pk: int) -> Outcome | None:
+    return (
+        Outcome.objects.filter(community=community, pk=pk)
+        .select_related(
+            "community",
+            "agenda_item",
+            "meeting",
+            "topic",
+            "responsible_organization",
+            "responsible_resident",
+        )
+        .first()
+    )
+
+
+def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict:
+    """Everything the outcome page tells, in a fixed number of queries.
+
+    Per action item the latest updates, per need the latest pledges; counts for
+    the rest, so a page with thousands of updates or pledges costs the same.
+    """
+    voting_round = None
+    if outcome.voting_round_id:
+        voting_round = (
+            VotingRound.objects.filter(pk=outcome.voting_round_id)
+            .select_related("result", "community")
+            .prefetch_related(
+                Prefetch("options", queryset=Option.objects.order_by("position"))
+            )
+            .first()
+        )
+    updates = ActionUpdate.objects.select_related("author").order_by(
+        "-created_at", "-pk"
+    )
+    items = list(
+        ActionItem.objects.filter(outcome=outcome)
+        .select_related("owner_resident", "owner_user", "owner_organization")
+        .annotate(update_count=Count("updates"))
+        .prefetch_related(
+            Prefetch("updates", queryset=updates[:UPDATES_SHOWN], to_attr="recent"),
+            "recent__photos",
+        )
+        .order_by("position", "pk")
+    )
+    pledges = (
+        Pledge.objects.exclude(status=PledgeStatus.WITHDRAWN)
+        .select_related("resident", "organization")
+        .order_by("-pledged_at", "-pk")
+    )
+    needs = list(
+        PledgeNeed.objects.filter(outcome=outcome)
+        .annotate(
+            pledge_count=Count(
+                "pledges", filter=~Q(pledges__status=PledgeStatus.WITHDRAWN)
+            )
+        )
+        .prefetch_related(
+            Prefetch("pledges", queryset=pledges[:PLEDGES_SHOWN], to_attr="recent")
+        )
+        .order_by("position", "pk")
+    )
+    consultation = (
+        consultation_summary(topic_id=outcome.topic_id) if outcome.topic_id else None
+    )
+    distribution = SatisfactionRating.objects.filter(outcome=outcome).aggregate(
+        **{f"s{n}": Count("pk", filter=Q(score=n)) for n in range(1, 6)}
+    )
+    comments = list(
+        SatisfactionRating.objects.filter(outcome=outcome)
+        .exclude(comment="")
+        .select_related("resident")
+        .order_by("-updated_at", "-pk")[:COMMENTS_SHOWN]
+    )
+    minutes = (
+        Minutes.objects.filter(meeting_id=outcome.meeting_id).only(
+            "pk", "status", "meeting_id", "community_id", "current_version"
+        )
+    ).first()
+    mine = {"rating": None, "pledges": []}
+    if resident is not None:
+        mine["rating"] = SatisfactionRating.objects.filter(
+            outcome=outcome, resident=resident
+        ).first()
+        mine["pledges"] = list(
+            Pledge.objects.filter(need__outcome=outcome, resident=resident)
+            .exclude(status=PledgeStatus.WITHDRAWN)
+            .select_related("need")
+        )
+    total = outcome.rating_count
+    return {
+        "round": voting_round,
+        "result": getattr(voting_round, "result", None) if voting_round else None,
+        "items": items,
+        "needs": needs,
+        "consultation": consultation,
+        "distribution": [
+            (n, distribution[f"s{n}"], round(100 * distribution[f"s{n}"] / total))
+            if total
+            else (n, 0, 0)
+            for n in range(5, 0, -1)
+        ],
+        "comments": comments,
+        "minutes": minutes,
+        "mine": mine,
+    }
+
+
+def action_updates(*, item: ActionItem, page=1):
+    return Paginator(
+        ActionUpdate.objects.filter(action_item=item)
+        .select_related("author")
+        .prefetch_related("photos")
+        .order_by("-created_at", "-pk"),
+        PAGE_SIZE,
+    ).get_page(page)
+
+
+def closed_rounds_for_item(agenda_item: AgendaItem):
+    return VotingRound.objects.filter(
+        agenda_item=agenda_item, status=RoundStatus.CLOSED
+    ).order_by("-closed_at", "-pk")
+
+
+def outcomes_for_meeting(*, meeting: Meeting) -> dict[int, Outcome]:
+    """The meeting's outcomes by agenda item id (one query)."""
+    return {
+        outcome.agenda_item_id: outcome
+        for outcome in Outcome.objects.filter(meeting=meeting).only(
+            "pk",
+            "agenda_item_id",
+            "community_id",
+            "status",
+            "action_total",
+            "action_done",
+        )
+    }
+
+
+def minutes_versions(*, minutes: Minutes) -> list[MinutesVersion]:
+    return list(
+        MinutesVersion.objects.filter(minutes=minutes)
+        .defer("content")
+        .select_related("created_by")
+        .order_by("-number")
+    )
+
+
+def confirmations(*, version: MinutesVersion) -> list[MinutesConfirmation]:
+    return list(
+        MinutesConfirmation.objects.filter(version=version)
+        .select_related("resident")
+        .order_by("confirmed_at", "pk")
+    )
