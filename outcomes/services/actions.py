@@ -397,10 +397,10 @@ def action_item_remind(
     moments = reminder_moments(item.due_on)
     if now < moments[which]:
         return 0
-    if which == "before" and now >= moments["due"]:
+    if which == "before" and now >= _at(item.due_on, 0):
         return 0  # the day itself has come: its own reminder says it
-    if which == "due" and now >= moments["overdue"]:
-        return 0  # overdue: staff are alerted instead
+    if which == "due" and now >= _at(item.due_on + timedelta(days=1), 0):
+        return 0  # the day has passed: staff are alerted instead
     setattr(item, field, item.due_on)
     item.save(update_fields=[field])
     outcome = item.outcome

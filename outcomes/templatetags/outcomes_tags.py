@@ -71,3 +71,14 @@ def stars(score) -> str:
     except (TypeError, ValueError):
         return ""
     return "★" * score + "☆" * (5 - score)
+
+
+@register.filter
+def count_in(option, result) -> int:
+    """Ballots for `option` in a RoundResult."""
+    return result.count_for(option) if result is not None else 0
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
