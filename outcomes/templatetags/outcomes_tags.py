@@ -34,7 +34,9 @@ LABELS = {
 def _parse(value):
     if isinstance(value, datetime | date) or not value:
         return value
-    return parse_datetime(value) or parse_date(value)
+    if len(value) == 10:  # "2026-12-10": a date (fromisoformat would make it naive)
+        return parse_date(value)
+    return parse_datetime(value)
 
 
 @register.filter
