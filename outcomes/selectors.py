@@ -207,3 +207,42 @@ def confirmations(*, version: MinutesVersion) -> list[MinutesConfirmation]:
         .select_related("resident")
         .order_by("confirmed_at", "pk")
     )
+
+
+def action_items_user_may_update(*, user, community, items) -> set[int]:
+    """Which of these action items `user` may post progress on (two queries at most).
+
+    The same rule as the "outcomes.post_update" permission, for a whole page.
+    """
+    from council.predicates import resident_for
+    from residents.models import Organization
+    from residents.predicates import is_community_member, is_staff_or_social_worker
+
+    items = list(items)
+    if not items or user is None or not user.is_authenticated:
+        return set()
+    if is_staff_or_social_worker(user, community):
+        return {item.pk for item in items}
+    if not is_community_member(user, community):
+        return set()
+    resident = resident_for(user, community)
+    org_ids: set[int] = set()
+    if any(item.owner_organization_id for item in items):
+        if resident is not None:
+            org_ids.update(
+                Organization.members.through.objects.filter(
+                    resident_id=resident.pk
+                ).values_list("organization_id", flat=True)
+            )
+        org_ids.update(
+            user.memberships.filter(
+                community=community, organization__isnull=False
+            ).values_list("organization_id", flat=True)
+        )
+    return {
+        item.pk
+        for item in items
+        if item.owner_user_id == user.pk
+        or (item.owner_resident_id and item.owner_resident.user_id == user.pk)
+        or (item.owner_organization_id in org_ids)
+    }

@@ -103,10 +103,10 @@ def _detail_context(request, community, outcome, **forms_) -> dict:
     perms_ = _perms(request.user, community)
     resident = resident_for(request.user, community) if perms_["member"] else None
     story = selectors.outcome_story(outcome=outcome, resident=resident)
-    can_post = {
-        item.pk: request.user.has_perm("outcomes.post_update", item)
-        for item in story["items"]
-    }
+    may_update = selectors.action_items_user_may_update(
+        user=request.user, community=community, items=story["items"]
+    )
+    can_post = {item.pk: item.pk in may_update for item in story["items"]}
     implemented = outcome.status == OutcomeStatus.IMPLEMENTED
     rating_form = forms_.get("rating_form")
     if rating_form is None and perms_["rate"] and implemented and resident is not None:

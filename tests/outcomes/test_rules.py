@@ -120,3 +120,33 @@ def test_an_organisation_owner_posts_through_its_members(people, community, libr
         Resident.objects.get(community=community, user=people["resident"])
     )
     assert people["resident"].has_perm("outcomes.post_update", item)
+
+
+def test_the_page_wide_check_agrees_with_the_permission(people, community, library):
+    from outcomes.selectors import action_items_user_may_update
+
+    outcome = record_outcome(community, by=people["staff"])
+    owner_resident = Resident.objects.get(community=community, user=people["owner"])
+    library.members.add(
+        Resident.objects.get(community=community, user=people["resident"])
+    )
+    items = [
+        services.action_item_add(
+            outcome=outcome,
+            by=people["staff"],
+            description=f"事项{n}",
+            due_on=timezone.localdate() + timedelta(days=7),
+            **owner,
+        )
+        for n, owner in enumerate(
+            [
+                {"owner_resident": owner_resident},
+                {"owner_organization": library},
+                {"owner_user": people["social_worker"]},
+            ]
+        )
+    ]
+    for role, user in people.items():
+        expected = {i.pk for i in items if user.has_perm("outcomes.post_update", i)}
+        got = action_items_user_may_update(user=user, community=community, items=items)
+        assert got == expected, role
