@@ -42,7 +42,7 @@ def test_recording_an_outcome_decides_the_topic_and_tells_the_submitter(
     assert Notification.objects.filter(
         resident=topic.submitter, kind="topics_decided"
     ).exists()
-    with pytest.raises(ValidationError, match="already recorded"):
+    with pytest.raises(ValidationError, match="已经记录"):
         services.outcome_record(agenda_item=item, by=social_worker, decision="再记一次")
 
 
@@ -51,7 +51,7 @@ def test_an_outcome_needs_words_and_a_meeting_that_has_started(community, staff_
     item = council_services.agenda_item_create(
         meeting=meeting, by=staff_user, title="路灯"
     )
-    with pytest.raises(ValidationError, match="started"):
+    with pytest.raises(ValidationError, match="会议开始后"):
         services.outcome_record(agenda_item=item, by=staff_user, decision="修路灯")
     _meeting, item, _topic = topic_on_agenda(community, by=staff_user)
     with pytest.raises(ValidationError) as empty:
@@ -144,7 +144,7 @@ def test_only_the_owner_staff_and_social_workers_post_progress(
         owner_resident=resident,
     )
     services.action_update_post(item=item, by=resident_user, text="第一次活动已开展")
-    with pytest.raises(ValidationError, match="owner"):
+    with pytest.raises(ValidationError, match="负责人"):
         services.action_update_post(item=item, by=neighbour_user, text="我也来")
     assert item.updates.count() == 1
 
@@ -228,7 +228,7 @@ def test_rating_only_once_implemented_and_from_one_to_five(
     community, staff_user, resident, resident_user, other_community
 ):
     outcome = record_outcome(community, by=staff_user)
-    with pytest.raises(ValidationError, match="carried out"):
+    with pytest.raises(ValidationError, match="落实后"):
         services.rating_submit(
             outcome=outcome, resident=resident, by=resident_user, score=5
         )
@@ -239,5 +239,5 @@ def test_rating_only_once_implemented_and_from_one_to_five(
         )
     assert "score" in bad.value.error_dict
     stranger = ResidentFactory(community=other_community)
-    with pytest.raises(ValidationError, match="this community"):
+    with pytest.raises(ValidationError, match="本社区"):
         services.rating_submit(outcome=outcome, resident=stranger, by=None, score=3)

@@ -48,12 +48,12 @@ def test_pledges_and_receipts_add_up_and_show_what_is_missing(
     services.pledge_withdraw(pledge=theirs, by=staff_user)
     books.refresh_from_db()
     assert (books.pledged_total, books.missing) == (120, 180)
-    with pytest.raises(ValidationError, match="received"):
+    with pytest.raises(ValidationError, match="已部分到位"):
         services.pledge_withdraw(pledge=mine, by=resident_user)
 
 
 def test_a_resident_pledges_only_for_themself(books, resident_user, neighbour):
-    with pytest.raises(ValidationError, match="yourself"):
+    with pytest.raises(ValidationError, match="自己的名义"):
         services.pledge_make(
             need=books, by=resident_user, resident=neighbour, quantity=5
         )
@@ -70,7 +70,7 @@ def test_pledges_need_a_positive_number_and_someone_from_the_community(
             quantity=0,
         )
     assert "quantity" in zero.value.error_dict
-    with pytest.raises(ValidationError, match="this community"):
+    with pytest.raises(ValidationError, match="本社区"):
         services.pledge_make(
             need=books,
             by=staff_user,
@@ -85,5 +85,5 @@ def test_only_staff_and_social_workers_record_receipts(
     pledge = services.pledge_make(
         need=books, by=resident_user, resident=resident, quantity=10
     )
-    with pytest.raises(ValidationError, match="staff"):
+    with pytest.raises(ValidationError, match="工作人员"):
         services.pledge_receive(pledge=pledge, by=resident_user, quantity=10)
