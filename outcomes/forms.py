@@ -111,6 +111,7 @@ class ActionItemForm(forms.Form):
     owner_person = _person_field(_("Resident"))
 
     def __init__(self, *args, community, **kwargs):
+        kwargs.setdefault("auto_id", "action_%s")  # unique ids beside other forms
         super().__init__(*args, **kwargs)
         self.community = community
         self.fields["owner_organization"].queryset = Organization.objects.filter(
@@ -201,6 +202,10 @@ class NeedForm(forms.Form):
         label=_("Unit"), max_length=20, help_text=_("e.g. books, yuan, people")
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "need_%s")  # unique ids beside other forms
+        super().__init__(*args, **kwargs)
+
 
 class PledgeForm(forms.Form):
     quantity = forms.IntegerField(label=_("How many will you give?"), min_value=1)
@@ -279,6 +284,10 @@ class RatingForm(forms.Form):
         max_length=500,
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "rating_%s")
+        super().__init__(*args, **kwargs)
 
 
 class MinutesNotesForm(forms.Form):

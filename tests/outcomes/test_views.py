@@ -229,3 +229,23 @@ def test_pages_on_the_meeting_agenda_item_and_topic_link_the_outcome(
         story.get_absolute_url()
         in client.get(story.topic.get_absolute_url()).content.decode()
     )
+
+
+def test_each_community_lists_only_its_own_outcomes(
+    client, community, story, other_community, other_staff_user, login
+):
+    other_page = client.get(url("outcomes", other_community)).content.decode()
+    assert story.title not in other_page
+    photo = story.action_items.get(description="清理四楼").updates.get().photos.get()
+    assert client.get(url("photo", other_community, photo.pk)).status_code == 404
+    staff = login(other_staff_user)
+    need = story.needs.get()
+    assert (
+        staff.post(
+            url("pledge_record", other_community, story.pk, need.pk), {}
+        ).status_code
+        == 404
+    )
+    assert staff.post(url("need_add", community, story.pk), {}).status_code == 403
+    minutes = reverse("outcomes:minutes", args=[community.slug, story.meeting_id])
+    assert staff.get(minutes).status_code == 403
