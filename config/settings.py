@@ -276,6 +276,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The filesystem transport has no host; kombu warns about it on every connect.
         "kombu.connection": {"level": "ERROR"},
+        # WeasyPrint logs every step of every minutes PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -193,6 +193,7 @@ class PledgeNeed(models.Model):
     quantity = models.PositiveIntegerField(_("how many are needed"))
     pledged_total = models.PositiveIntegerField(_("pledged"), default=0)
     received_total = models.PositiveIntegerField(_("received"), default=0)
+    pledge_count = models.PositiveIntegerField(_("pledges"), default=0)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -423,6 +424,7 @@ class ActionItem(models.Model):
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    update_count = models.PositiveIntegerField(_("progress updates"), default=0)
     # The due date each reminder was sent for: moving the due date re-arms them.
     reminded_before_for = models.DateField(null=True, blank=True, editable=False)
     reminded_due_for = models.DateField(null=True, blank=True, editable=False)
@@ -615,6 +617,11 @@ class SatisfactionRating(models.Model):
                 condition=Q(score__gte=1) & Q(score__lte=5),
                 name="rating_score_1_to_5",
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["outcome", "-updated_at"], name="rating_outcome_recent_idx"
+            )
         ]
 
     def __str__(self):

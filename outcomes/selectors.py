@@ -91,7 +91,6 @@ def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict
     items = list(
         ActionItem.objects.filter(outcome=outcome)
         .select_related("owner_resident", "owner_user", "owner_organization")
-        .annotate(update_count=Count("updates"))
         .prefetch_related(
             Prefetch("updates", queryset=updates[:UPDATES_SHOWN], to_attr="recent"),
             "recent__photos",
@@ -105,11 +104,6 @@ def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict
     )
     needs = list(
         PledgeNeed.objects.filter(outcome=outcome)
-        .annotate(
-            pledge_count=Count(
-                "pledges", filter=~Q(pledges__status=PledgeStatus.WITHDRAWN)
-            )
-        )
         .prefetch_related(
             Prefetch("pledges", queryset=pledges[:PLEDGES_SHOWN], to_attr="recent")
         )

@@ -8,6 +8,7 @@ from .services import (
     action_items_sweep,
     minutes_pdf_build,
     minutes_pdf_request,
+    minutes_tell,
     minutes_without_pdf,
 )
 
@@ -33,7 +34,23 @@ def build_minutes_pdf(version_id: int) -> bool:
     version = MinutesVersion.objects.filter(pk=version_id).first()
     if version is None:
         return False
-    return minutes_pdf_build(version=version)
+    try:
+        return minutes_pdf_build(version=version)
+    except Exception as exc:
+        # Kept for staff to see; the sweep asks again in a few minutes.
+        MinutesVersion.objects.filter(pk=version_id).update(
+            pdf_error=f"{exc.__class__.__name__}: {exc}"[:300]
+        )
+        raise
+
+
+@shared_task(acks_late=True)
+def tell_minutes(version_id: int) -> int:
+    """Tell residents and representatives that a version is published (once each)."""
+    version = MinutesVersion.objects.filter(pk=version_id).first()
+    if version is None:
+        return 0
+    return minutes_tell(version=version)
 
 
 @shared_task(acks_late=True)

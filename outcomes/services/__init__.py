@@ -32,6 +32,7 @@ message when the write is refused):
     minutes_publish(*, minutes, by, notes=None) -> MinutesVersion
     minutes_correct(*, minutes, by, notes, reason) -> MinutesVersion
     minutes_confirm(*, minutes, resident, by, now=None) -> (MinutesConfirmation, created)
+    minutes_tell(*, version) -> int          (run by a task after publishing)
     minutes_pdf_build(*, version) -> bool ; minutes_pdf_request(*, version) -> bool
 """
 
@@ -59,6 +60,7 @@ from .minutes import (
     minutes_pdf_request,
     minutes_publish,
     minutes_representatives,
+    minutes_tell,
     minutes_without_pdf,
 )
 from .pledges import pledge_make, pledge_need_add, pledge_receive, pledge_withdraw
@@ -85,6 +87,7 @@ __all__ = [
     "minutes_pdf_request",
     "minutes_publish",
     "minutes_representatives",
+    "minutes_tell",
     "minutes_without_pdf",
     "outcome_invite_ratings",
     "outcome_record",

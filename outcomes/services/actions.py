@@ -306,6 +306,7 @@ def action_update_post(
     update = ActionUpdate.objects.create(
         action_item=item, author=by, text=text, status=status or ""
     )
+    ActionItem.objects.filter(pk=item.pk).update(update_count=F("update_count") + 1)
     for position, photo in enumerate(photos):
         ActionUpdatePhoto.objects.create(update=update, image=photo, position=position)
     _recount(outcome, by=by)

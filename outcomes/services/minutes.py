@@ -417,6 +417,13 @@ def _enqueue_pdf(version: MinutesVersion) -> None:
     transaction.on_commit(lambda: build_minutes_pdf.delay(pk), robust=True)
 
 
+def _enqueue_tell(version: MinutesVersion) -> None:
+    from ..tasks import tell_minutes
+
+    pk = version.pk
+    transaction.on_commit(lambda: tell_minutes.delay(pk), robust=True)
+
+
 @transaction.atomic
 def minutes_publish(
     *, minutes: Minutes, by, notes: dict[int, str] | None = None
@@ -443,7 +450,7 @@ def minutes_publish(
     minutes.published_at = version.created_at
     minutes.published_by = by
     minutes.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    _tell(minutes, version)
+    _enqueue_tell(version)
     return version
 
 
@@ -466,7 +473,7 @@ def minutes_correct(
         )
     _save_notes(minutes, by, notes)
     version = _new_version(minutes, by=by, reason=reason[:300])
-    _tell(minutes, version)
+    _enqueue_tell(version)
     return version
 
 
@@ -482,7 +489,17 @@ def minutes_representatives(meeting: Meeting) -> list[Resident]:
     return list(people.values())
 
 
-def _tell(minutes: Minutes, version: MinutesVersion) -> None:
+def minutes_tell(*, version: MinutesVersion) -> int:
+    """Tell people a version is published: representatives to confirm it, and (for
+    the first version) every resident, in the inbox and by email.
+
+    Run by a task after the publishing commits (a community has thousands of
+    residents); once per version and person, by the notifications' keys.
+    """
+    version = MinutesVersion.objects.select_related(
+        "minutes__meeting__community", "minutes__community"
+    ).get(pk=version.pk)
+    minutes = version.minutes
     meeting = minutes.meeting
     community = minutes.community
     link = minutes.get_absolute_url()
@@ -493,7 +510,7 @@ def _tell(minutes: Minutes, version: MinutesVersion) -> None:
         "version": version,
     }
     representatives = minutes_representatives(meeting)
-    notify(
+    sent = notify(
         recipients=representatives,
         kind="outcomes_minutes_confirm",
         context=context,
@@ -501,9 +518,10 @@ def _tell(minutes: Minutes, version: MinutesVersion) -> None:
         link=link,
         community=community,
     )
+    told = []
     if version.number == 1:
         rep_ids = {r.pk for r in representatives}
-        notify(
+        told = notify(
             recipients=Resident.objects.filter(community=community)
             .exclude(pk__in=rep_ids)
             .select_related("user"),
@@ -514,6 +532,7 @@ def _tell(minutes: Minutes, version: MinutesVersion) -> None:
             community=community,
             channels=["email"],  # the inbox and email; no mass text message
         )
+    return len(sent) + len(told)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,13 +42,16 @@ def _locked_need(need: PledgeNeed) -> PledgeNeed:
 
 def _recount(need: PledgeNeed) -> PledgeNeed:
     """Recompute the need's totals from its pledges (called with the need locked)."""
+    active = ~Q(status=PledgeStatus.WITHDRAWN)
     totals = Pledge.objects.filter(need=need).aggregate(
-        pledged=Sum("quantity", filter=~Q(status=PledgeStatus.WITHDRAWN)),
+        pledged=Sum("quantity", filter=active),
         received=Sum("received_quantity"),
+        count=Count("pk", filter=active),
     )
     need.pledged_total = totals["pledged"] or 0
     need.received_total = totals["received"] or 0
-    need.save(update_fields=["pledged_total", "received_total"])
+    need.pledge_count = totals["count"]
+    need.save(update_fields=["pledged_total", "received_total", "pledge_count"])
     return need
 
 

@@ -14,7 +14,7 @@ from council import services as council_services
 from notifications.models import Notification
 from outcomes import services
 from outcomes.models import MinutesVersion
-from outcomes.tasks import build_minutes_pdf
+from outcomes.tasks import build_minutes_pdf, tell_minutes
 from tests.outcomes.factories import jpeg
 from tests.topics.factories import TopicFactory
 from tests.voting.factories import council_in_session, make_round, with_login
@@ -135,13 +135,18 @@ def test_the_minutes_page_shows_attendance_proxy_and_on_behalf(
 
 
 def test_publishing_tells_residents_and_asks_representatives_to_confirm(
-    held, social_worker, community
+    held, social_worker, community, django_capture_on_commit_callbacks
 ):
     from tests.factories import ResidentFactory
 
     bystander = ResidentFactory(community=community)
     minutes = services.minutes_for_meeting(meeting=held["meeting"])
-    services.minutes_publish(minutes=minutes, by=social_worker)
+    with django_capture_on_commit_callbacks() as callbacks:
+        version = services.minutes_publish(minutes=minutes, by=social_worker)
+    assert len(callbacks) == 2  # the PDF and the news, queued once committed
+    assert not Notification.objects.filter(kind__startswith="outcomes_minutes").exists()
+    assert tell_minutes(version.pk) > 0
+    assert tell_minutes(version.pk) == 0  # a re-run tells nobody twice
     told = Notification.objects.filter(kind="outcomes_minutes_published")
     assert told.filter(resident=bystander).exists()
     asked = Notification.objects.filter(kind="outcomes_minutes_confirm")
@@ -283,3 +288,12 @@ def test_the_pdf_renders_chinese_and_is_served_once_built(
     ).stdout.decode()
     cjk = [line for line in fonts.splitlines() if "Noto-Sans-CJK" in line]
     assert cjk and all(line.split()[-5] == "yes" for line in cjk)  # embedded
+
+
+def test_voters_are_among_those_invited_to_rate(held):
+    invited = {r.pk for r in services.rating_invitees(held["outcome"])}
+    seats = held["seats"]
+    assert seats[2].resident.pk in invited  # voted by proxy
+    assert seats[3].resident.pk in invited  # voted online
+    assert held["outcome"].topic.submitter_id in invited
+    assert seats[1].resident.pk not in invited  # present, did not vote
