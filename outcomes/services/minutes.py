@@ -541,7 +541,9 @@ def minutes_confirm(
 ) -> tuple[MinutesConfirmation, bool]:
     """A representative confirms the current version of the minutes (with the time)."""
     minutes = (
-        Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+        Minutes.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=minutes.pk)
     )
     if not minutes.is_published:
         raise ValidationError(_("These minutes are not published yet."))

@@ -140,7 +140,9 @@ def pledge_withdraw(*, pledge: Pledge, by) -> Pledge:
     """Take back a pledge nothing of which has been received yet."""
     need = _locked_need(pledge.need)
     pledge = (
-        Pledge.objects.select_for_update().select_related("resident").get(pk=pledge.pk)
+        Pledge.objects.select_for_update(of=("self",))
+        .select_related("resident")
+        .get(pk=pledge.pk)
     )
     own = pledge.resident_id and pledge.resident.user_id == by.pk
     if not own and not is_staff_or_social_worker(by, need.community):
