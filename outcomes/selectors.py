@@ -1,7 +1,7 @@
 """Reads for outcome pages and minutes, each in a fixed number of queries."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
 from council.models import AgendaItem, Meeting
 from residents.models import Community, Resident
@@ -69,6 +69,29 @@ def outcome_for_community(*, community: Community, pk: int) -> Outcome | None:
     )
 
 
+def _latest_per(queryset, parent_field: str, parents, *, order, limit) -> dict:
+    """The latest `limit` rows of `queryset` for each parent, in one query.
+
+    One LIMIT subquery per parent (an outcome has a handful of action items and
+    needs), each read from the (parent, time) index, so thousands of updates cost
+    no more than ten.
+    """
+    if not parents:
+        return {}
+    condition = Q()
+    for parent in parents:
+        latest = (
+            queryset.filter(**{parent_field: parent.pk})
+            .order_by(*order)
+            .values("pk")[:limit]
+        )
+        condition |= Q(pk__in=latest)
+    grouped: dict[int, list] = {}
+    for row in queryset.filter(condition).order_by(*order):
+        grouped.setdefault(getattr(row, f"{parent_field}_id"), []).append(row)
+    return grouped
+
+
 def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict:
     """Everything the outcome page tells, in a fixed number of queries.
 
@@ -85,30 +108,34 @@ def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict
             )
             .first()
         )
-    updates = ActionUpdate.objects.select_related("author").order_by(
-        "-created_at", "-pk"
-    )
     items = list(
         ActionItem.objects.filter(outcome=outcome)
         .select_related("owner_resident", "owner_user", "owner_organization")
-        .prefetch_related(
-            Prefetch("updates", queryset=updates[:UPDATES_SHOWN], to_attr="recent"),
-            "recent__photos",
-        )
         .order_by("position", "pk")
     )
-    pledges = (
-        Pledge.objects.exclude(status=PledgeStatus.WITHDRAWN)
-        .select_related("resident", "organization")
-        .order_by("-pledged_at", "-pk")
+    recent = _latest_per(
+        ActionUpdate.objects.select_related("author"),
+        "action_item",
+        items,
+        order=("-created_at", "-pk"),
+        limit=UPDATES_SHOWN,
     )
-    needs = list(
-        PledgeNeed.objects.filter(outcome=outcome)
-        .prefetch_related(
-            Prefetch("pledges", queryset=pledges[:PLEDGES_SHOWN], to_attr="recent")
-        )
-        .order_by("position", "pk")
+    updates = [update for group in recent.values() for update in group]
+    prefetch_related_objects(updates, "photos")
+    for item in items:
+        item.recent = recent.get(item.pk, [])
+    needs = list(PledgeNeed.objects.filter(outcome=outcome).order_by("position", "pk"))
+    recent_pledges = _latest_per(
+        Pledge.objects.exclude(status=PledgeStatus.WITHDRAWN).select_related(
+            "resident", "organization"
+        ),
+        "need",
+        needs,
+        order=("-pledged_at", "-pk"),
+        limit=PLEDGES_SHOWN,
     )
+    for need in needs:
+        need.recent = recent_pledges.get(need.pk, [])
     consultation = (
         consultation_summary(topic_id=outcome.topic_id) if outcome.topic_id else None
     )
