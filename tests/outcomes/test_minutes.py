@@ -297,3 +297,31 @@ def test_voters_are_among_those_invited_to_rate(held):
     assert seats[3].resident.pk in invited  # voted online
     assert held["outcome"].topic.submitter_id in invited
     assert seats[1].resident.pk not in invited  # present, did not vote
+
+
+def test_a_social_worker_drafts_notes_then_publishes_from_the_page(
+    held, social_worker, login
+):
+    meeting, item, seats = held["meeting"], held["item"], held["seats"]
+    client = login(social_worker)
+    url = reverse("outcomes:minutes", args=[meeting.community.slug, meeting.pk])
+    draft = client.get(url)
+    assert draft.status_code == 200
+    text = draft.content.decode()
+    assert seats[0].alternate.name in text and "发布会议纪要" in text
+    saved = client.post(url, {f"note_{item.pk}": "先做消防验收。", "action": "save"})
+    assert saved.status_code == 302
+    assert services.draft_notes(services.minutes_for_meeting(meeting=meeting)) == {
+        item.pk: "先做消防验收。"
+    }
+    published = client.post(
+        url, {f"note_{item.pk}": "先做消防验收，再开放。", "action": "publish"}
+    )
+    assert published.status_code == 302
+    minutes = services.minutes_for_meeting(meeting=meeting)
+    assert minutes.is_published
+    assert (
+        minutes.versions.get().content["items"][0]["notes"] == "先做消防验收，再开放。"
+    )
+    page = client.get(url).content.decode()
+    assert "先做消防验收，再开放。" in page and "更正会议纪要" in page
