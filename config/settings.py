@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "notifications",
     "topics",
     "council",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +290,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "council-meeting-reminders": {
         "task": "council.tasks.sweep_meeting_reminders",
         "schedule": 300.0,
+    },
+    # -- reports --
+    "reports-snapshots": {
+        "task": "reports.tasks.make_snapshots",
+        "schedule": crontab(hour=2, minute=30),  # Asia/Shanghai, a quiet hour
+    },
+    "reports-expire-exports": {
+        "task": "reports.tasks.expire_exports",
+        "schedule": 3600.0,
     },
 }
 

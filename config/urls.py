@@ -26,6 +26,7 @@ urlpatterns = [
     path("c/<slug:community>/", include("residents.urls")),
     path("c/<slug:community>/topics/", include("topics.urls")),
     path("c/<slug:community>/council/", include("council.urls")),
+    path("", include("reports.urls")),
 ]
 
 if settings.DEBUG:

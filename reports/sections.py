@@ -1,0 +1,44 @@
+"""What reports adds to the pages of the apps below it.
+
+The meeting page ("council.meeting"): residents who open a published agenda are
+noted (one row per resident and meeting, for awareness); staff and social workers
+see the meeting's figures there.
+"""
+
+from core.sections import register_page_section
+from residents.selectors import resident_for_user
+
+from . import metrics
+from .models import OpenedPage
+from .services import page_open_record
+
+
+def meeting_section(request, meeting) -> dict | None:
+    community = meeting.community
+    if meeting.agenda_is_public:
+        resident = resident_for_user(user=request.user, community=community)
+        if resident is not None:
+            page_open_record(
+                resident=resident,
+                meeting=meeting,
+                page=OpenedPage.AGENDA,
+                object_id=meeting.pk,
+            )
+    show_figures = request.user.has_perm("reports.view_dashboard", community)
+    return {
+        "community": community,
+        "meeting": meeting,
+        "show_figures": show_figures,
+        "figures": metrics.meeting_figures(meeting) if show_figures else None,
+        "definitions": metrics.DEFINITIONS,
+        "can_export": request.user.has_perm("reports.export_data", community),
+    }
+
+
+def register() -> None:
+    register_page_section(
+        page="council.meeting",
+        order=90,
+        template_name="reports/partials/_meeting_section.html",
+        context=meeting_section,
+    )

@@ -1,0 +1,258 @@
+"""Reads for the report pages: a community's dashboard, a district's overview."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from council.models import Meeting, MeetingStatus
+from residents.models import Community, District
+from topics.models import TopicCategory, TopicStatus
+
+from . import metrics
+from .models import Export, MetricSnapshot
+from .services import month_bounds, month_start
+
+TREND_MONTHS = 12
+RECENT_MEETINGS = 3
+
+
+def parse_month(text: str | None) -> date:
+    """'2026-11' -> 2026-11-01; anything else -> this month."""
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        chosen = date(year, month, 1)
+    except ValueError:
+        return month_start(today)
+    return min(chosen, month_start(today))
+
+
+def months_before(month: date, count: int) -> list[date]:
+    months = [month]
+    for _n in range(count - 1):
+        months.insert(0, month_start(months[0] - timedelta(days=1)))
+    return months
+
+
+def _labelled(counts: dict, choices) -> list[tuple[str, int]]:
+    return [(label, counts.get(value, 0)) for value, label in choices]
+
+
+@dataclass
+class Trend:
+    months: list[date]
+    rows: list[dict]
+    computed_at: object = None
+
+
+def _trend(community_ids, months) -> Trend:
+    """Monthly participation and awareness, summed over the communities (1 query)."""
+    snapshots = MetricSnapshot.objects.filter(
+        community_id__in=community_ids, month__in=months
+    ).values_list("month", "figures", "computed_at")
+    sums = {m: {"residents": 0, "participants": 0, "aware": 0, "sms": 0} for m in months}
+    computed = None
+    seen = set()
+    for month, figures, computed_at in snapshots:
+        seen.add(month)
+        for key in sums[month]:
+            sums[month][key] += figures.get(key, 0)
+        computed = computed_at if computed is None else min(computed, computed_at)
+    rows = [
+        {
+            "month": month,
+            "counted": month in seen,
+            "participation": metrics.ratio(s["participants"], s["residents"]),
+            "awareness": metrics.ratio(s["aware"], s["residents"]),
+            "sms_share": metrics.ratio(s["sms"], s["residents"]),
+        }
+        for month, s in sums.items()
+    ]
+    return Trend(months=months, rows=rows, computed_at=computed)
+
+
+def _trend_chart(trend: Trend) -> dict:
+    return {
+        "type": "line",
+        "unit": "%",
+        "labels": [f"{m:%Y-%m}" for m in trend.months],
+        "series": [
+            {
+                "name": _("Participation"),
+                "values": [r["participation"] for r in trend.rows],
+            },
+            {"name": _("Awareness"), "values": [r["awareness"] for r in trend.rows]},
+        ],
+    }
+
+
+def _acts_rows(figures: dict) -> list[tuple[str, int]]:
+    return [
+        (_("Submitted a topic"), figures["submitted"]),
+        (_("Supported a topic"), figures["endorsed"]),
+        (_("Commented"), figures["commented"]),
+        (_("Attended a meeting"), figures["attended"]),
+    ]
+
+
+def _bar_chart(rows, *, name: str, unit: str = "") -> dict:
+    return {
+        "type": "bar",
+        "unit": unit,
+        "labels": [str(label) for label, _value in rows],
+        "series": [{"name": name, "values": [value for _label, value in rows]}],
+    }
+
+
+@dataclass
+class Dashboard:
+    community: Community
+    month: date
+    figures: dict
+    acts: list
+    categories: list
+    statuses: list
+    trend: Trend
+    meetings: list = field(default_factory=list)
+    charts: dict = field(default_factory=dict)
+    exports: list = field(default_factory=list)
+
+
+def community_dashboard(*, community: Community, month: date, user) -> Dashboard:
+    """This month's figures, live; the months before from the daily snapshots."""
+    start, end = month_bounds(month)
+    figures = metrics.figures(
+        community_ids=[community.pk], scope=metrics.Scope(start=start, end=end)
+    )[community.pk]
+    acts = _acts_rows(figures)
+    categories = _labelled(figures["topics"]["by_category"], TopicCategory.choices)
+    statuses = _labelled(figures["topics"]["by_status"], TopicStatus.choices)
+    trend = _trend([community.pk], months_before(month, TREND_MONTHS))
+    recent = list(
+        Meeting.objects.filter(
+            community=community,
+            status__in=[
+                MeetingStatus.AGENDA_PUBLISHED,
+                MeetingStatus.IN_PROGRESS,
+                MeetingStatus.CONCLUDED,
+            ],
+            starts_at__lt=end,
+        ).order_by("-starts_at", "-pk")[:RECENT_MEETINGS]
+    )
+    meetings = [(meeting, metrics.meeting_figures(meeting)) for meeting in recent]
+    return Dashboard(
+        community=community,
+        month=month,
+        figures=figures,
+        acts=acts,
+        categories=categories,
+        statuses=statuses,
+        trend=trend,
+        meetings=meetings,
+        charts={
+            "acts": _bar_chart(acts, name=_("Residents")),
+            "categories": _bar_chart(categories, name=_("Topics")),
+            "trend": _trend_chart(trend),
+        },
+        exports=list(
+            Export.objects.filter(community=community, created_by=user)
+            .select_related("community")
+            .order_by("-created_at", "-pk")[:5]
+        ),
+    )
+
+
+# -- district
+
+SORTS = {
+    "name": lambda row: row["community"].name,
+    "residents": lambda row: row["figures"].get("residents", 0),
+    "participation": lambda row: row["figures"].get("participation") or -1,
+    "awareness": lambda row: row["figures"].get("awareness") or -1,
+    "sms": lambda row: row["figures"].get("sms_share") or -1,
+    "offline": lambda row: row["figures"].get("offline_share") or -1,
+    "topics": lambda row: row["figures"].get("topics", {}).get("total", 0),
+}
+
+
+@dataclass
+class DistrictOverview:
+    district: District
+    month: date
+    rows: list
+    totals: dict
+    trend: Trend
+    computed_at: object
+    missing: int
+    sort: str
+    descending: bool
+    charts: dict = field(default_factory=dict)
+
+
+def district_overview(
+    *, district: District, month: date, sort: str = "participation", descending=True
+) -> DistrictOverview:
+    """Every community of the district for the month, from the snapshots (3 queries).
+
+    Aggregates only: counts and shares, never a person.
+    """
+    communities = list(
+        Community.objects.filter(district=district).only("pk", "name", "slug")
+    )
+    ids = [c.pk for c in communities]
+    snapshots = {
+        s.community_id: s
+        for s in MetricSnapshot.objects.filter(community_id__in=ids, month=month)
+    }
+    rows = []
+    totals = {"residents": 0, "participants": 0, "aware": 0, "sms": 0, "topics": 0}
+    computed_at = None
+    for community in communities:
+        snapshot = snapshots.get(community.pk)
+        figures = snapshot.figures if snapshot else {}
+        rows.append({"community": community, "figures": figures, "snapshot": snapshot})
+        if snapshot:
+            for key in ("residents", "participants", "aware", "sms"):
+                totals[key] += figures.get(key, 0)
+            totals["topics"] += figures.get("topics", {}).get("total", 0)
+            computed_at = (
+                snapshot.computed_at
+                if computed_at is None
+                else min(computed_at, snapshot.computed_at)
+            )
+    sort = sort if sort in SORTS else "participation"
+    rows.sort(key=lambda row: row["community"].name)
+    rows.sort(key=SORTS[sort], reverse=descending)
+    totals["participation"] = metrics.ratio(totals["participants"], totals["residents"])
+    totals["awareness"] = metrics.ratio(totals["aware"], totals["residents"])
+    totals["sms_share"] = metrics.ratio(totals["sms"], totals["residents"])
+    trend = _trend(ids, months_before(month, TREND_MONTHS))
+    return DistrictOverview(
+        district=district,
+        month=month,
+        rows=rows,
+        totals=totals,
+        trend=trend,
+        computed_at=computed_at,
+        missing=len(communities) - len(snapshots),
+        sort=sort,
+        descending=descending,
+        charts={
+            "participation": _bar_chart(
+                [
+                    (row["community"].name, row["figures"].get("participation") or 0)
+                    for row in rows
+                ],
+                name=_("Participation"),
+                unit="%",
+            ),
+            "trend": _trend_chart(trend),
+        },
+    )
+
+
+def community_history(*, community: Community, month: date) -> Trend:
+    """One community's months, for the district view (aggregates only)."""
+    return _trend([community.pk], months_before(month, TREND_MONTHS))
