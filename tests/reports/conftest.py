@@ -1,0 +1,221 @@
+"""A small hand-made community whose every figure is known in advance.
+
+Residents of 汀塘 (five):
+  阿英 (login)  submits T1 (meeting 1) and T3 (meeting 2); checks in to meeting 1
+                herself; opens meeting 1's agenda and reads its notice.
+  伯伯 (offline) staff record topic T2 (meeting 1) and his check-in at meeting 1
+                for him; the agenda notice reaches him by SMS.
+  婶婶 (offline) the agenda notice of meeting 1 reaches her by SMS; nothing else.
+  大东 (login)  active in two meetings: supports T1 (meeting 1), comments on T3
+                and attends meeting 2 online; reads meeting 2's notice in his
+                inbox (and a notice about his password, which does not count).
+  小闲 (login)  gets meeting 1's notice and never reads it.
+Another community of the district (东峤) has one resident who submits a topic.
+Everything happens in November 2026 (Asia/Shanghai); the residents were
+registered in October.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from council.models import Attendance, AttendanceRole, AttendanceStatus, Meeting
+from notifications.models import Channel, Delivery, DeliveryStatus, Notification
+from reports.models import OpenedPage, PageOpen
+from residents.models import Role
+from tests.factories import (
+    CommunityFactory,
+    DistrictFactory,
+    MembershipFactory,
+    ResidentFactory,
+    UserFactory,
+)
+from topics.models import CollectionWindow, Comment, Endorsement, Topic, TopicEvent
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: int, hour: int = 12, month: int = 11) -> datetime:
+    return datetime(2026, month, day, hour, 0, tzinfo=SHANGHAI)
+
+
+@dataclass
+class Town:
+    community: object
+    other: object
+    residents: dict
+    meetings: list
+    topics: dict
+    staff: object
+
+
+def _meeting(community, n, starts):
+    window = CollectionWindow.objects.create(
+        community=community,
+        title=f"第{n}次议事会议题征集",
+        opens_at=at(1),
+        closes_at=at(starts.day - 3),
+        closed_at=at(starts.day - 3),
+        meeting_starts_at=starts,
+    )
+    return Meeting.objects.create(
+        council=community.council,
+        community=community,
+        title=f"第{n}次议事会",
+        starts_at=starts,
+        ends_at=starts.replace(hour=starts.hour + 2),
+        status="concluded",
+        window=window,
+        agenda_published_at=at(starts.day - 2),
+    )
+
+
+def _topic(community, window, submitter, title, created, *, recorded_by=None):
+    topic = Topic.objects.create(
+        community=community,
+        window=window,
+        submitter=submitter,
+        recorded_by=recorded_by,
+        title=title,
+        description="说明",
+        category="facilities",
+        status="decided",
+    )
+    Topic.objects.filter(pk=topic.pk).update(created_at=created)
+    topic.refresh_from_db()
+    return topic
+
+
+def _notice(resident, key, *, read_at=None, sms_at=None, user=None):
+    notification = Notification.objects.create(
+        community=resident.community,
+        user=user or resident.user,
+        resident=resident,
+        kind="council_agenda_published",
+        subject="议程已公布",
+        body="议程已公布",
+        dedupe_key=f"{key}:r{resident.pk}",
+        event_key=key,
+    )
+    if read_at:
+        Notification.objects.filter(pk=notification.pk).update(read_at=read_at)
+    if sms_at:
+        Delivery.objects.create(
+            notification=notification,
+            channel=Channel.SMS,
+            address=resident.mobile,
+            status=DeliveryStatus.SENT,
+            sent_at=sms_at,
+        )
+    return notification
+
+
+def _resident(community, name, *, login=True):
+    user = None
+    if login:
+        user = UserFactory(display_name=name)
+        MembershipFactory(user=user, community=community, role=Role.RESIDENT)
+    return ResidentFactory(community=community, user=user, name=name)
+
+
+@pytest.fixture
+def town(db):
+    with time_machine.travel(at(20, month=10), tick=False):
+        district = DistrictFactory()
+        community = CommunityFactory(name="汀塘社区", slug="tingtang", district=district)
+        other = CommunityFactory(name="东峤社区", slug="dongqiao", district=district)
+        staff = UserFactory(display_name="林工作人员")
+        MembershipFactory(user=staff, community=community, role=Role.STAFF)
+        r = {
+            "ying": _resident(community, "阿英"),
+            "bobo": _resident(community, "伯伯", login=False),
+            "shen": _resident(community, "婶婶", login=False),
+            "dong": _resident(community, "大东"),
+            "xian": _resident(community, "小闲"),
+        }
+        outsider = _resident(other, "外村人")
+    with time_machine.travel(at(10), tick=False):
+        m1 = _meeting(community, 1, at(15, 10))
+        m2 = _meeting(community, 2, at(25, 10))
+        t1 = _topic(community, m1.window, r["ying"], "修三号楼路灯", at(5))
+        t2 = _topic(
+            community, m1.window, r["bobo"], "=HYPERLINK(\"x\")", at(8),
+            recorded_by=staff,
+        )
+        t3 = _topic(community, m2.window, r["ying"], "加装电梯", at(18))
+        _topic(other, None, outsider, "东峤的路", at(9))
+        TopicEvent.objects.create(topic=t1, kind="decided", created_at=at(15))
+        TopicEvent.objects.create(topic=t2, kind="decided", created_at=at(16))
+        Endorsement.objects.create(topic=t1, resident=r["dong"])
+        Comment.objects.create(
+            topic=t3, author=r["dong"].user, author_resident=r["dong"], body="支持"
+        )
+        Attendance.objects.create(
+            meeting=m1,
+            role=AttendanceRole.OBSERVER,
+            resident=r["ying"],
+            status=AttendanceStatus.IN_PERSON,
+            checked_in_at=at(15, 10),
+        )
+        Attendance.objects.create(
+            meeting=m1,
+            role=AttendanceRole.OBSERVER,
+            resident=r["bobo"],
+            status=AttendanceStatus.IN_PERSON,
+            on_behalf=True,
+            checked_in_by=staff,
+            checked_in_at=at(15, 10),
+        )
+        Attendance.objects.create(
+            meeting=m2,
+            role=AttendanceRole.OBSERVER,
+            resident=r["dong"],
+            status=AttendanceStatus.ONLINE,
+            checked_in_at=at(25, 10),
+        )
+        # Someone absent is no participant.
+        Attendance.objects.create(
+            meeting=m2,
+            role=AttendanceRole.OBSERVER,
+            resident=r["xian"],
+            status=AttendanceStatus.ABSENT,
+            checked_in_at=at(25, 10),
+        )
+        PageOpen.objects.create(
+            community=community,
+            resident=r["ying"],
+            meeting=m1,
+            page=OpenedPage.AGENDA,
+            object_id=m1.pk,
+            opened_at=at(13),
+        )
+        key1 = f"meeting:{m1.pk}:agenda_published"
+        key2 = f"meeting:{m2.pk}:agenda_published"
+        _notice(r["ying"], key1, read_at=at(13))
+        _notice(r["bobo"], key1, sms_at=at(13))
+        _notice(r["shen"], key1, sms_at=at(13))
+        _notice(r["xian"], key1)
+        _notice(r["dong"], key2, read_at=at(23))
+        _notice(r["dong"], "password:changed", read_at=at(23))
+    return Town(
+        community=community,
+        other=other,
+        residents=r,
+        meetings=[m1, m2],
+        topics={"t1": t1, "t2": t2, "t3": t3},
+        staff=staff,
+    )
+
+
+@pytest.fixture
+def november():
+    return at(1, 0), datetime(2026, 12, 1, 0, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(at(28), tick=True):
+        yield
