@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -230,8 +231,10 @@ def calendar_feed(request, token):
     ):
         raise Http404
     base_url = request.build_absolute_uri("/").rstrip("/")
+    with translation.override(feed.user.language or "zh-hans"):
+        body = community_calendar(feed, base_url=base_url, host=request.get_host())
     response = HttpResponse(
-        community_calendar(feed, base_url=base_url, host=request.get_host()),
+        body,
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = (
