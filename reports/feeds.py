@@ -34,9 +34,7 @@ def community_calendar(feed: CalendarFeed, *, base_url: str, host: str) -> bytes
     )
     for meeting in meetings:
         calendar.add_component(
-            meeting_event(
-                meeting, url=base_url + meeting.get_absolute_url(), host=host
-            )
+            meeting_event(meeting, url=base_url + meeting.get_absolute_url(), host=host)
         )
     topics_url = base_url + reverse(
         "topics:topic_list", kwargs={"community": community.slug}

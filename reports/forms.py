@@ -50,5 +50,7 @@ class ExportForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("kind") == ExportKind.ATTENDANCE and not data.get("meeting"):
-            self.add_error("meeting", _("Choose the meeting whose attendance to export."))
+            self.add_error(
+                "meeting", _("Choose the meeting whose attendance to export.")
+            )
         return data

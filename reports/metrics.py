@@ -65,9 +65,7 @@ DEFINITIONS = {
         "period, from the day the topic was submitted to the day it was decided; "
         "to implementation likewise, to the day its outcome was marked done."
     ),
-    "overdue": _(
-        "Overdue action items: not done and past their due date, today."
-    ),
+    "overdue": _("Overdue action items: not done and past their due date, today."),
     "turnout": _(
         "Turnout of a vote: ballots cast divided by the people entitled to vote."
     ),
@@ -111,9 +109,7 @@ def _submitted(scope):
 
 
 def _endorsed(scope):
-    qs = Endorsement.objects.filter(
-        resident=OuterRef("pk"), **scope.when("created_at")
-    )
+    qs = Endorsement.objects.filter(resident=OuterRef("pk"), **scope.when("created_at"))
     return qs.filter(_in_meeting_topics(scope, "topic_id"))
 
 
@@ -125,9 +121,7 @@ def _commented(scope):
 
 
 def _attended(scope, *, on_behalf=None):
-    qs = Attendance.objects.filter(
-        resident=OuterRef("pk"), status__in=PRESENT_STATUSES
-    )
+    qs = Attendance.objects.filter(resident=OuterRef("pk"), status__in=PRESENT_STATUSES)
     if scope.meeting is not None:
         qs = qs.filter(meeting=scope.meeting)
     else:

@@ -32,7 +32,10 @@ class PageOpen(models.Model):
     """
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="+", verbose_name=_("community")
+        Community,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("community"),
     )
     resident = models.ForeignKey(
         Resident, on_delete=models.CASCADE, related_name="+", verbose_name=_("resident")
@@ -75,7 +78,10 @@ class CalendarFeed(models.Model):
     """
 
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="+", verbose_name=_("community")
+        Community,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("community"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

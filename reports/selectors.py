@@ -52,7 +52,9 @@ def _trend(community_ids, months) -> Trend:
     snapshots = MetricSnapshot.objects.filter(
         community_id__in=community_ids, month__in=months
     ).values_list("month", "figures", "computed_at")
-    sums = {m: {"residents": 0, "participants": 0, "aware": 0, "sms": 0} for m in months}
+    sums = {
+        m: {"residents": 0, "participants": 0, "aware": 0, "sms": 0} for m in months
+    }
     computed = None
     seen = set()
     for month, figures, computed_at in snapshots:

@@ -204,7 +204,9 @@ def snapshots_make(*, month: date | None = None, community_ids=None) -> int:
     else:
         months = [month_start(month)]
     if community_ids is None:
-        community_ids = list(Community.objects.order_by("pk").values_list("pk", flat=True))
+        community_ids = list(
+            Community.objects.order_by("pk").values_list("pk", flat=True)
+        )
     made = 0
     for current in months:
         start, end = month_bounds(current)

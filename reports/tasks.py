@@ -8,9 +8,11 @@ from .services import export_run, exports_expire, snapshots_make
 
 @shared_task(acks_late=True)
 def run_export(export_id: int) -> None:
-    export = Export.objects.select_related("community", "meeting").filter(
-        pk=export_id
-    ).first()
+    export = (
+        Export.objects.select_related("community", "meeting")
+        .filter(pk=export_id)
+        .first()
+    )
     if export is None or not export.is_running:
         return  # rolled back, or already written
     export_run(export=export)

@@ -237,8 +237,6 @@ def calendar_feed(request, token):
         body,
         content_type="text/calendar; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'inline; filename="{feed.community.slug}.ics"'
-    )
+    response["Content-Disposition"] = f'inline; filename="{feed.community.slug}.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response

@@ -123,9 +123,15 @@ def _resident(community, name, *, login=True):
 
 @pytest.fixture
 def town(db):
+    return build_town()
+
+
+def build_town() -> Town:
     with time_machine.travel(at(20, month=10), tick=False):
         district = DistrictFactory()
-        community = CommunityFactory(name="汀塘社区", slug="tingtang", district=district)
+        community = CommunityFactory(
+            name="汀塘社区", slug="tingtang", district=district
+        )
         other = CommunityFactory(name="东峤社区", slug="dongqiao", district=district)
         staff = UserFactory(display_name="林工作人员")
         MembershipFactory(user=staff, community=community, role=Role.STAFF)
@@ -142,7 +148,11 @@ def town(db):
         m2 = _meeting(community, 2, at(25, 10))
         t1 = _topic(community, m1.window, r["ying"], "修三号楼路灯", at(5))
         t2 = _topic(
-            community, m1.window, r["bobo"], "=HYPERLINK(\"x\")", at(8),
+            community,
+            m1.window,
+            r["bobo"],
+            '=HYPERLINK("x")',
+            at(8),
             recorded_by=staff,
         )
         t3 = _topic(community, m2.window, r["ying"], "加装电梯", at(18))
@@ -217,5 +227,6 @@ def november():
 
 @pytest.fixture
 def frozen():
+    """The clock on 28 November 2026, ticking."""
     with time_machine.travel(at(28), tick=True):
         yield

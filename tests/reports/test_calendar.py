@@ -28,9 +28,7 @@ def _events(client, feed):
     return {str(e["summary"]): e for e in calendar.walk("VEVENT")}
 
 
-def test_feed_has_meetings_and_collection_deadlines_linking_back(
-    client, town, frozen
-):
+def test_feed_has_meetings_and_collection_deadlines_linking_back(client, town, frozen):
     resident = town.residents["ying"]
     feed = _feed(client, resident.user, town.community)
     events = _events(client, feed)
@@ -65,7 +63,9 @@ def test_reset_makes_the_old_address_stop_working(client, town, frozen):
 
 def test_feed_stops_when_its_owner_leaves_the_community(client, town, frozen):
     user = UserFactory()
-    membership = MembershipFactory(user=user, community=town.community, role=Role.RESIDENT)
+    membership = MembershipFactory(
+        user=user, community=town.community, role=Role.RESIDENT
+    )
     feed = _feed(client, user, town.community)
     membership.delete()
     client.logout()

@@ -127,7 +127,9 @@ def test_staff_are_not_district_officers(client, town):
 
 def test_a_community_of_another_district_is_not_found_in_the_history(client, town):
     elsewhere = DistrictFactory(name="城厢区")
-    stranger = CommunityFactory(name="城厢一社区", slug="chengxiang", district=elsewhere)
+    stranger = CommunityFactory(
+        name="城厢一社区", slug="chengxiang", district=elsewhere
+    )
     client.force_login(_user(Role.DISTRICT_OFFICER, district=town.community.district))
     url = reverse(
         "reports:district_community", args=[town.community.district.pk, stranger.slug]
@@ -204,7 +206,7 @@ def test_district_queries_do_not_grow_with_its_communities(
     snapshots_make(month=date(2026, 11, 1))
     url = district_url(town.community.district, month="2026-11")
     small = _queries(client, django_assert_max_num_queries, url)
-    for n in range(10):
+    for _n in range(10):
         community = CommunityFactory(district=town.community.district)
         ResidentFactory(community=community)
     snapshots_make(month=date(2026, 11, 1))

@@ -76,7 +76,9 @@ def test_worker_writes_a_residents_export_of_every_row(
     assert export.status == ExportStatus.DONE, export.failure
     assert export.total_rows == export.rows_written == 2505
     with export.file.open("rb") as f:
-        rows = list(load_workbook(io.BytesIO(f.read())).active.iter_rows(values_only=True))
+        rows = list(
+            load_workbook(io.BytesIO(f.read())).active.iter_rows(values_only=True)
+        )
     assert len(rows) == 2506
     assert rows[0][0] == "姓名"
     # A second delivery of the same task does nothing (the export is done).
