@@ -77,6 +77,15 @@ class Scope:
     start: datetime | None = None
     end: datetime | None = None
     meeting: Meeting | None = None
+    # The meeting's topics, read once (a literal list keeps each EXISTS cheap).
+    topic_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def for_meeting(cls, meeting: Meeting) -> "Scope":
+        ids = Topic.objects.filter(_meeting_topics(meeting)).values_list(
+            "pk", flat=True
+        )
+        return cls(meeting=meeting, topic_ids=tuple(sorted(set(ids))))
 
     def when(self, field: str) -> dict:
         """The filter keeping rows whose `field` lies in the period."""
@@ -96,8 +105,7 @@ def _in_meeting_topics(scope: Scope, field: str) -> Q:
     """Keep rows whose `field` is one of the meeting's topics (all, for a period)."""
     if scope.meeting is None:
         return Q()
-    ids = Topic.objects.filter(_meeting_topics(scope.meeting)).values("pk")
-    return Q(**{f"{field}__in": ids})
+    return Q(**{f"{field}__in": scope.topic_ids})
 
 
 # -- acts of participation: name -> (scope) -> queryset over OuterRef("pk") resident
@@ -233,7 +241,7 @@ def topic_counts(*, community_ids, scope: Scope) -> dict[int, dict]:
     """Topics per community, by category and by status (one query)."""
     topics = Topic.objects.filter(community_id__in=community_ids)
     if scope.meeting is not None:
-        topics = topics.filter(_meeting_topics(scope.meeting)).distinct()
+        topics = topics.filter(pk__in=scope.topic_ids)
     else:
         topics = topics.filter(**scope.when("created_at"))
     result = {
@@ -241,7 +249,7 @@ def topic_counts(*, community_ids, scope: Scope) -> dict[int, dict]:
     }
     rows = (
         topics.values("community_id", "category", "status")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk"))
         .order_by()
     )
     for row in rows:
@@ -309,6 +317,7 @@ def figures(*, community_ids, scope: Scope) -> dict[int, dict]:
 
 
 def meeting_figures(meeting: Meeting) -> dict:
-    return figures(community_ids=[meeting.community_id], scope=Scope(meeting=meeting))[
+    scope = Scope.for_meeting(meeting)
+    return figures(community_ids=[meeting.community_id], scope=scope)[
         meeting.community_id
     ]
