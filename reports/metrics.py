@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from council.models import PRESENT_STATUSES, Attendance, Meeting
@@ -33,6 +33,7 @@ from .models import PageOpen
 # reading one of these, or receiving it by SMS, counts towards awareness.
 AWARENESS_EVENT_PREFIXES = ("meeting:", "minutes:", "outcome:")
 SMS_RECEIVED = (DeliveryStatus.SENT, DeliveryStatus.DIGESTED)
+NO_FLAG = Value(False, output_field=BooleanField())
 
 DEFINITIONS = {
     "participation": _(
@@ -108,61 +109,66 @@ def _in_meeting_topics(scope: Scope, field: str) -> Q:
     return Q(**{f"{field}__in": scope.topic_ids})
 
 
-# -- acts of participation: name -> (scope) -> queryset over OuterRef("pk") resident
+# -- acts: each a query of (community, resident, on behalf?) rows, one per act
+# kind, filtered on the residents' community (an index) and the scope. The people
+# are then counted with sets, so "each counted once" and "SMS only" are exact.
 
 
-def _submitted(scope):
-    qs = Topic.objects.filter(submitter=OuterRef("pk"), **scope.when("created_at"))
-    return qs.filter(_in_meeting_topics(scope, "pk"))
-
-
-def _endorsed(scope):
-    qs = Endorsement.objects.filter(resident=OuterRef("pk"), **scope.when("created_at"))
-    return qs.filter(_in_meeting_topics(scope, "topic_id"))
-
-
-def _commented(scope):
-    qs = Comment.objects.filter(
-        author_resident=OuterRef("pk"), **scope.when("created_at")
+def _submitted(ids, scope):
+    return (
+        Topic.objects.filter(
+            submitter__community_id__in=ids, **scope.when("created_at")
+        )
+        .filter(_in_meeting_topics(scope, "pk"))
+        .values_list("submitter__community_id", "submitter_id", "recorded_by_id")
     )
-    return qs.filter(_in_meeting_topics(scope, "topic_id"))
 
 
-def _attended(scope, *, on_behalf=None):
-    qs = Attendance.objects.filter(resident=OuterRef("pk"), status__in=PRESENT_STATUSES)
+def _endorsed(ids, scope):
+    return (
+        Endorsement.objects.filter(
+            resident__community_id__in=ids, **scope.when("created_at")
+        )
+        .filter(_in_meeting_topics(scope, "topic_id"))
+        .values_list("resident__community_id", "resident_id", NO_FLAG)
+    )
+
+
+def _commented(ids, scope):
+    return (
+        Comment.objects.filter(
+            author_resident__community_id__in=ids, **scope.when("created_at")
+        )
+        .filter(_in_meeting_topics(scope, "topic_id"))
+        .values_list("author_resident__community_id", "author_resident_id", NO_FLAG)
+    )
+
+
+def _attended(ids, scope):
+    qs = Attendance.objects.filter(
+        resident__community_id__in=ids, status__in=PRESENT_STATUSES
+    )
     if scope.meeting is not None:
         qs = qs.filter(meeting=scope.meeting)
     else:
         qs = qs.filter(**scope.when("meeting__starts_at"))
-    if on_behalf is not None:
-        qs = qs.filter(on_behalf=on_behalf)
-    return qs
+    return qs.values_list("resident__community_id", "resident_id", "on_behalf")
 
 
-def _submitted_on_behalf(scope):
-    return _submitted(scope).filter(recorded_by__isnull=False)
-
-
+# act -> query; a row whose third value is set was recorded by staff for them.
 PARTICIPATION_ACTS = {
     "submitted": _submitted,
     "endorsed": _endorsed,
     "commented": _commented,
     "attended": _attended,
 }
-ON_BEHALF_ACTS = {
-    "submitted_on_behalf": _submitted_on_behalf,
-    "attended_on_behalf": lambda scope: _attended(scope, on_behalf=True),
-}
 
 
-# -- acts of awareness
-
-
-def _opened(scope):
-    qs = PageOpen.objects.filter(resident=OuterRef("pk"), **scope.when("opened_at"))
+def _opened(ids, scope):
+    qs = PageOpen.objects.filter(community_id__in=ids, **scope.when("opened_at"))
     if scope.meeting is not None:
         qs = qs.filter(meeting=scope.meeting)
-    return qs
+    return qs.values_list("community_id", "resident_id", NO_FLAG)
 
 
 def _notice_keys(scope, field: str) -> Q:
@@ -181,60 +187,85 @@ def meeting_event_prefixes(meeting: Meeting) -> tuple[str, ...]:
     return (f"meeting:{meeting.pk}:",)
 
 
-def _read(scope):
-    return Notification.objects.filter(
-        resident=OuterRef("pk"),
-        read_at__isnull=False,
-        **scope.when("read_at"),
-    ).filter(_notice_keys(scope, "event_key"))
+def _read(ids, scope):
+    return (
+        Notification.objects.filter(
+            resident__community_id__in=ids,
+            read_at__isnull=False,
+            **scope.when("read_at"),
+        )
+        .filter(_notice_keys(scope, "event_key"))
+        .values_list("resident__community_id", "resident_id", NO_FLAG)
+    )
 
 
-def _sms(scope):
-    return Delivery.objects.filter(
-        notification__resident=OuterRef("pk"),
-        channel=Channel.SMS,
-        status__in=SMS_RECEIVED,
-        **scope.when("sent_at"),
-    ).filter(_notice_keys(scope, "notification__event_key"))
+def _sms(ids, scope):
+    return (
+        Delivery.objects.filter(
+            notification__resident__community_id__in=ids,
+            channel=Channel.SMS,
+            status__in=SMS_RECEIVED,
+            **scope.when("sent_at"),
+        )
+        .filter(_notice_keys(scope, "notification__event_key"))
+        .values_list(
+            "notification__resident__community_id",
+            "notification__resident_id",
+            NO_FLAG,
+        )
+    )
 
 
 AWARENESS_ACTS = {"opened": _opened, "read": _read}
 
 
-def _any(acts: dict, scope) -> Q:
-    condition = Q()
-    for act in acts.values():
-        condition |= Q(Exists(act(scope)))
-    return condition
+def _people(query) -> tuple[dict[int, set], dict[int, set]]:
+    """Residents per community, and those of them recorded on their behalf."""
+    everyone, on_behalf = defaultdict(set), defaultdict(set)
+    for community_id, resident_id, by_staff in query.distinct():
+        everyone[community_id].add(resident_id)
+        if by_staff:
+            on_behalf[community_id].add(resident_id)
+    return everyone, on_behalf
 
 
 def people_counts(*, community_ids, scope: Scope) -> dict[int, dict]:
     """Count residents per community: all, and those who did each kind of act.
 
-    One query, grouped by community.
+    One query for the residents and one per kind of act, whatever the number of
+    communities.
     """
-    residents = Resident.objects.filter(community_id__in=community_ids)
+    ids = list(community_ids)
+    residents = Resident.objects.filter(community_id__in=ids)
     if scope.meeting is None:
         residents = residents.filter(created_at__lt=scope.end)
-    counts = {
-        "residents": Count("pk"),
-        "participants": Count("pk", filter=_any(PARTICIPATION_ACTS, scope)),
-        "reached_offline": Count("pk", filter=_any(ON_BEHALF_ACTS, scope)),
-        "aware": Count("pk", filter=_any(AWARENESS_ACTS, scope)),
-        "sms": Count("pk", filter=Q(Exists(_sms(scope)))),
-        "sms_only": Count(
-            "pk", filter=Q(Exists(_sms(scope))) & ~_any(AWARENESS_ACTS, scope)
-        ),
-        "reached": Count(
-            "pk", filter=_any(AWARENESS_ACTS, scope) | Q(Exists(_sms(scope)))
-        ),
-    }
-    for name, act in {**PARTICIPATION_ACTS, **AWARENESS_ACTS}.items():
-        counts[name] = Count("pk", filter=Q(Exists(act(scope))))
-    rows = residents.values("community_id").annotate(**counts).order_by()
-    found = {row.pop("community_id"): row for row in rows}
-    empty = dict.fromkeys(counts, 0)
-    return {pk: found.get(pk, dict(empty)) for pk in community_ids}
+    totals = dict(
+        residents.values("community_id")
+        .annotate(n=Count("pk"))
+        .values_list("community_id", "n")
+        .order_by()
+    )
+    acts = {name: _people(act(ids, scope)) for name, act in PARTICIPATION_ACTS.items()}
+    aware = {name: _people(act(ids, scope))[0] for name, act in AWARENESS_ACTS.items()}
+    sms = _people(_sms(ids, scope))[0]
+    result = {}
+    for pk in ids:
+        participants = set().union(*(everyone[pk] for everyone, _ in acts.values()))
+        offline = set().union(*(by_staff[pk] for _, by_staff in acts.values()))
+        knew = set().union(*(people[pk] for people in aware.values()))
+        texted = sms[pk]
+        result[pk] = {
+            "residents": totals.get(pk, 0),
+            "participants": len(participants),
+            "reached_offline": len(offline),
+            "aware": len(knew),
+            "sms": len(texted),
+            "sms_only": len(texted - knew),
+            "reached": len(knew | texted),
+            **{name: len(everyone[pk]) for name, (everyone, _) in acts.items()},
+            **{name: len(people[pk]) for name, people in aware.items()},
+        }
+    return result
 
 
 def topic_counts(*, community_ids, scope: Scope) -> dict[int, dict]:

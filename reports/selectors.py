@@ -15,7 +15,7 @@ from .models import Export, MetricSnapshot
 from .services import month_bounds, month_start
 
 TREND_MONTHS = 12
-RECENT_MEETINGS = 3
+RECENT_MEETINGS = 5
 
 
 def parse_month(text: str | None) -> date:
@@ -143,7 +143,8 @@ def community_dashboard(*, community: Community, month: date, user) -> Dashboard
             starts_at__lt=end,
         ).order_by("-starts_at", "-pk")[:RECENT_MEETINGS]
     )
-    meetings = [(meeting, metrics.meeting_figures(meeting)) for meeting in recent]
+    # Each meeting's own figures are on its page (reports' section there).
+    meetings = recent
     return Dashboard(
         community=community,
         month=month,
