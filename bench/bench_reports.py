@@ -197,31 +197,34 @@ def timed(client, path, runs):
     return {"p50": statistics.median(times), "p95": p95, "queries": queries}
 
 
-def bare_page(runs):
-    """20 rows of one table through a template: Django's floor on this machine."""
+def bare_page(client, runs):
+    """A bare Django page, 20 rows of one table through a template, served by the
+    same test client and middleware: the floor the report pages are compared to."""
+    from django.http import HttpResponse
     from django.template import engines
+    from django.urls import clear_url_caches, path
 
+    import config.urls
     from residents.models import Community
 
     template = engines["django"].from_string(
         "<ul>{% for c in rows %}<li>{{ c.name }} {{ c.slug }}</li>{% endfor %}</ul>"
     )
-    times, queries = [], 0
-    for _run in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            template.render({"rows": list(Community.objects.order_by("pk")[:20])})
-            times.append(time.perf_counter() - started)
-        queries = len(captured)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return {"p50": statistics.median(times), "p95": p95, "queries": queries}
+
+    def bare(request):
+        rows = list(Community.objects.order_by("pk")[:20])
+        return HttpResponse(template.render({"rows": rows}))
+
+    config.urls.urlpatterns.append(path("bench-bare/", bare))
+    clear_url_caches()
+    timed(client, "/bench-bare/", 2)
+    return timed(client, "/bench-bare/", runs)
 
 
 def export_through_worker(community, staff, rows: int) -> dict:
     """A residents export of `rows` rows, written by a real worker process."""
-    from residents.models import Resident
     from reports.models import Export
+    from residents.models import Resident
 
     have = Resident.objects.filter(community=community).count()
     if have < rows:
@@ -362,7 +365,9 @@ def main() -> int:
         staff = User.objects.create(username="bench-staff")
         Membership.objects.create(user=staff, community=community, role=Role.STAFF)
         officer = User.objects.create(username="bench-officer")
-        Membership.objects.create(user=officer, district=big, role=Role.DISTRICT_OFFICER)
+        Membership.objects.create(
+            user=officer, district=big, role=Role.DISTRICT_OFFICER
+        )
         Membership.objects.create(
             user=officer, district=small, role=Role.DISTRICT_OFFICER
         )
@@ -384,8 +389,11 @@ def main() -> int:
             officer_client,
             f"/d/{big.pk}/reports/?month={YEAR}-11",
         )
-        bare = bare_page(args.runs)
-        print(f"bare page: p50 {bare['p50'] * 1000:.1f} ms, p95 {bare['p95'] * 1000:.1f} ms")
+        bare = bare_page(client, args.runs)
+        print(
+            f"bare page: p50 {bare['p50'] * 1000:.1f} ms, "
+            f"p95 {bare['p95'] * 1000:.1f} ms, {bare['queries']} queries"
+        )
         for name, (page_client, path) in pages.items():
             timed(page_client, path, 2)  # warm
             result = timed(page_client, path, args.runs)
