@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -192,10 +193,20 @@ class DistrictOverview:
     sort: str
     descending: bool
     charts: dict = field(default_factory=dict)
+    page: object = None
+
+
+DISTRICT_PAGE_SIZE = 50
+CHART_COMMUNITIES = 30  # the chart shows the first of them in the table's order
 
 
 def district_overview(
-    *, district: District, month: date, sort: str = "participation", descending=True
+    *,
+    district: District,
+    month: date,
+    sort: str = "participation",
+    descending=True,
+    page=1,
 ) -> DistrictOverview:
     """Every community of the district for the month, from the snapshots (3 queries).
 
@@ -232,6 +243,7 @@ def district_overview(
     totals["awareness"] = metrics.ratio(totals["aware"], totals["residents"])
     totals["sms_share"] = metrics.ratio(totals["sms"], totals["residents"])
     trend = _trend(ids, months_before(month, TREND_MONTHS))
+    page_obj = Paginator(rows, DISTRICT_PAGE_SIZE).get_page(page)
     return DistrictOverview(
         district=district,
         month=month,
@@ -242,11 +254,12 @@ def district_overview(
         missing=len(communities) - len(snapshots),
         sort=sort,
         descending=descending,
+        page=page_obj,
         charts={
             "participation": _bar_chart(
                 [
                     (row["community"].name, row["figures"].get("participation") or 0)
-                    for row in rows
+                    for row in rows[:CHART_COMMUNITIES]
                 ],
                 name=_("Participation"),
                 unit="%",

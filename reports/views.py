@@ -61,7 +61,11 @@ def district(request, district):
     month = selectors.parse_month(request.GET.get("month"))
     sort, descending = _sort(request)
     overview = selectors.district_overview(
-        district=district_obj, month=month, sort=sort, descending=descending
+        district=district_obj,
+        month=month,
+        sort=sort,
+        descending=descending,
+        page=request.GET.get("page"),
     )
     return render(
         request,
@@ -70,6 +74,11 @@ def district(request, district):
             "district": district_obj,
             "overview": overview,
             "definitions": metrics.DEFINITIONS,
+            "month_param": f"{month:%Y-%m}",
+            "direction": "desc" if descending else "asc",
+            "page_numbers": overview.page.paginator.get_elided_page_range(
+                overview.page.number
+            ),
             "months": selectors.months_before(
                 selectors.parse_month(None), selectors.TREND_MONTHS
             ),

@@ -224,3 +224,21 @@ def test_snapshot_task_runs_in_the_first_days_for_last_month_too(town):
         snapshots_make()
     months = set(MetricSnapshot.objects.values_list("month", flat=True))
     assert months == {date(2026, 11, 1), date(2026, 12, 1)}
+
+
+def test_district_table_is_paginated_in_sort_order(client, town, frozen, monkeypatch):
+    from reports import selectors
+
+    monkeypatch.setattr(selectors, "DISTRICT_PAGE_SIZE", 1)
+    snapshots_make(month=date(2026, 11, 1))
+    client.force_login(_user(Role.DISTRICT_OFFICER, district=town.community.district))
+    district = town.community.district
+    first = client.get(district_url(district, month="2026-11", sort="name", dir="asc"))
+    second = client.get(
+        district_url(district, month="2026-11", sort="name", dir="asc", page=2)
+    )
+    table = first.content.decode().split('data-testid="district-table"')[1]
+    assert "东峤社区" in table.split("</table>")[0]
+    assert "sort=name&amp;dir=asc&amp;page=2" in first.content.decode()
+    table = second.content.decode().split('data-testid="district-table"')[1]
+    assert "汀塘社区" in table.split("</table>")[0]
