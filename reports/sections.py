@@ -8,7 +8,6 @@ see the meeting's figures there.
 from core.sections import register_page_section
 from residents.selectors import resident_for_user
 
-from . import metrics
 from .models import OpenedPage
 from .services import page_open_record
 
@@ -24,14 +23,12 @@ def meeting_section(request, meeting) -> dict | None:
                 page=OpenedPage.AGENDA,
                 object_id=meeting.pk,
             )
-    show_figures = request.user.has_perm("reports.view_dashboard", community)
+    # The figures load into the page afterwards (htmx), so the meeting page
+    # itself asks the database nothing more for them.
     return {
         "community": community,
         "meeting": meeting,
-        "show_figures": show_figures,
-        "figures": metrics.meeting_figures(meeting) if show_figures else None,
-        "definitions": metrics.DEFINITIONS,
-        "can_export": request.user.has_perm("reports.export_data", community),
+        "show_figures": request.user.has_perm("reports.view_dashboard", community),
     }
 
 

@@ -6,6 +6,11 @@ app_name = "reports"
 
 urlpatterns = [
     path("c/<slug:community>/reports/", views.dashboard, name="dashboard"),
+    path(
+        "c/<slug:community>/reports/meetings/<int:pk>/",
+        views.meeting_figures,
+        name="meeting_figures",
+    ),
     path("c/<slug:community>/reports/exports/", views.exports, name="exports"),
     path(
         "c/<slug:community>/reports/exports/<int:pk>/",

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from council.models import Meeting
 from residents.access import community_view
 from residents.models import Community, District
 
@@ -43,6 +44,24 @@ def dashboard(request, community):
             ),
         },
     )
+
+
+@community_view("reports.view_dashboard")
+def meeting_figures(request, community, pk):
+    """One meeting's figures: the section the meeting page loads, or a page."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("community"), community=community, pk=pk
+    )
+    context = {
+        "community": community,
+        "meeting": meeting,
+        "figures": metrics.meeting_figures(meeting),
+        "definitions": metrics.DEFINITIONS,
+        "can_export": request.user.has_perm("reports.export_data", community),
+    }
+    if request.htmx:
+        return render(request, "reports/partials/_meeting_figures.html", context)
+    return render(request, "reports/meeting_figures.html", context)
 
 
 # -- district

@@ -143,14 +143,19 @@ def test_meeting_page_shows_figures_to_staff_and_notes_a_residents_visit(
     from reports.models import PageOpen
 
     meeting = town.meetings[1]
+    figures = reverse("reports:meeting_figures", args=[town.community.slug, meeting.pk])
     client.force_login(town.staff)
     html = client.get(meeting.get_absolute_url()).content.decode()
-    assert 'data-testid="meeting-figures"' in html
-    assert "40.0%" in html  # participation of meeting 2
+    assert f'hx-get="{figures}" hx-trigger="load"' in html
+    fragment = client.get(figures, headers={"HX-Request": "true"}).content.decode()
+    assert 'data-testid="meeting-figures"' in fragment
+    assert "40.0%" in fragment and "<html" not in fragment  # meeting 2
+    assert "参与度" in client.get(figures).content.decode()  # without htmx: a page
     resident = town.residents["xian"]
     client.force_login(resident.user)
     html = client.get(meeting.get_absolute_url()).content.decode()
-    assert 'data-testid="meeting-figures"' not in html
+    assert figures not in html
+    assert client.get(figures).status_code == 403
     client.get(meeting.get_absolute_url())  # a second visit adds nothing
     assert list(
         PageOpen.objects.filter(meeting=meeting).values_list("resident", "page")
