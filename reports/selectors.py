@@ -4,6 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
+from django.db.models import IntegerField, Min, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,32 +51,43 @@ class Trend:
     computed_at: object = None
 
 
-def _trend(community_ids, months) -> Trend:
-    """Monthly participation and awareness, summed over the communities (1 query)."""
-    snapshots = MetricSnapshot.objects.filter(
-        community_id__in=community_ids, month__in=months
-    ).values_list("month", "figures", "computed_at")
-    sums = {
-        m: {"residents": 0, "participants": 0, "aware": 0, "sms": 0} for m in months
-    }
-    computed = None
-    seen = set()
-    for month, figures, computed_at in snapshots:
-        seen.add(month)
-        for key in sums[month]:
-            sums[month][key] += figures.get(key, 0)
-        computed = computed_at if computed is None else min(computed, computed_at)
-    rows = [
-        {
-            "month": month,
-            "counted": month in seen,
-            "participation": metrics.ratio(s["participants"], s["residents"]),
-            "awareness": metrics.ratio(s["aware"], s["residents"]),
-            "sms_share": metrics.ratio(s["sms"], s["residents"]),
-        }
-        for month, s in sums.items()
-    ]
-    return Trend(months=months, rows=rows, computed_at=computed)
+TREND_KEYS = ("residents", "participants", "aware", "sms")
+
+
+def _number(key: str):
+    """A whole-number figure read out of the snapshot's JSON by the database."""
+    return Cast(KT(f"figures__{key}"), IntegerField())
+
+
+def _trend(snapshots, months) -> Trend:
+    """Monthly participation and awareness, summed over the communities (1 query).
+
+    The database adds the figures up, month by month, without sending the JSON.
+    """
+    rows = (
+        snapshots.filter(month__in=months)
+        .values("month")
+        .annotate(
+            **{key: Sum(_number(key)) for key in TREND_KEYS},
+            computed=Min("computed_at"),
+        )
+        .order_by()
+    )
+    sums = {row["month"]: row for row in rows}
+    computed = min((row["computed"] for row in rows), default=None)
+    trend_rows = []
+    for month in months:
+        s = sums.get(month)
+        trend_rows.append(
+            {
+                "month": month,
+                "counted": s is not None,
+                "participation": s and metrics.ratio(s["participants"], s["residents"]),
+                "awareness": s and metrics.ratio(s["aware"], s["residents"]),
+                "sms_share": s and metrics.ratio(s["sms"], s["residents"]),
+            }
+        )
+    return Trend(months=months, rows=trend_rows, computed_at=computed)
 
 
 def _trend_chart(trend: Trend) -> dict:
@@ -132,7 +146,10 @@ def community_dashboard(*, community: Community, month: date, user) -> Dashboard
     acts = _acts_rows(figures)
     categories = _labelled(figures["topics"]["by_category"], TopicCategory.choices)
     statuses = _labelled(figures["topics"]["by_status"], TopicStatus.choices)
-    trend = _trend([community.pk], months_before(month, TREND_MONTHS))
+    trend = _trend(
+        MetricSnapshot.objects.filter(community=community),
+        months_before(month, TREND_MONTHS),
+    )
     recent = list(
         Meeting.objects.filter(
             community=community,
@@ -197,6 +214,29 @@ class DistrictOverview:
 
 
 DISTRICT_PAGE_SIZE = 50
+# The figures the district view shows, read out of each snapshot's JSON by the
+# database (a district of 1,000 communities sends no JSON documents).
+DISTRICT_INTS = ("residents", "participants", "aware", "sms")
+DISTRICT_SHARES = ("participation", "awareness", "sms_share", "offline_share")
+
+
+def _district_columns() -> dict:
+    columns = {key: KT(f"figures__{key}") for key in DISTRICT_INTS + DISTRICT_SHARES}
+    columns["topics_total"] = KT("figures__topics__total")
+    return columns
+
+
+def _as_number(text, kind):
+    return None if text in (None, "", "null") else kind(text)
+
+
+def _district_figures(row: dict) -> dict:
+    figures = {key: _as_number(row[key], int) for key in DISTRICT_INTS}
+    figures.update({key: _as_number(row[key], float) for key in DISTRICT_SHARES})
+    figures["topics"] = {"total": _as_number(row["topics_total"], int) or 0}
+    return figures
+
+
 CHART_COMMUNITIES = 30  # the chart shows the first of them in the table's order
 
 
@@ -215,26 +255,27 @@ def district_overview(
     communities = list(
         Community.objects.filter(district=district).only("pk", "name", "slug")
     )
-    ids = [c.pk for c in communities]
     snapshots = {
-        s.community_id: s
-        for s in MetricSnapshot.objects.filter(community_id__in=ids, month=month)
+        row.pop("community_id"): row
+        for row in MetricSnapshot.objects.filter(
+            community__district=district, month=month
+        ).values("community_id", "computed_at", **_district_columns())
     }
     rows = []
     totals = {"residents": 0, "participants": 0, "aware": 0, "sms": 0, "topics": 0}
     computed_at = None
     for community in communities:
         snapshot = snapshots.get(community.pk)
-        figures = snapshot.figures if snapshot else {}
+        figures = _district_figures(snapshot) if snapshot else {}
         rows.append({"community": community, "figures": figures, "snapshot": snapshot})
         if snapshot:
             for key in ("residents", "participants", "aware", "sms"):
-                totals[key] += figures.get(key, 0)
-            totals["topics"] += figures.get("topics", {}).get("total", 0)
+                totals[key] += figures.get(key) or 0
+            totals["topics"] += figures["topics"]["total"]
             computed_at = (
-                snapshot.computed_at
+                snapshot["computed_at"]
                 if computed_at is None
-                else min(computed_at, snapshot.computed_at)
+                else min(computed_at, snapshot["computed_at"])
             )
     sort = sort if sort in SORTS else "participation"
     rows.sort(key=lambda row: row["community"].name)
@@ -242,7 +283,10 @@ def district_overview(
     totals["participation"] = metrics.ratio(totals["participants"], totals["residents"])
     totals["awareness"] = metrics.ratio(totals["aware"], totals["residents"])
     totals["sms_share"] = metrics.ratio(totals["sms"], totals["residents"])
-    trend = _trend(ids, months_before(month, TREND_MONTHS))
+    trend = _trend(
+        MetricSnapshot.objects.filter(community__district=district),
+        months_before(month, TREND_MONTHS),
+    )
     page_obj = Paginator(rows, DISTRICT_PAGE_SIZE).get_page(page)
     return DistrictOverview(
         district=district,
@@ -271,4 +315,7 @@ def district_overview(
 
 def community_history(*, community: Community, month: date) -> Trend:
     """One community's months, for the district view (aggregates only)."""
-    return _trend([community.pk], months_before(month, TREND_MONTHS))
+    return _trend(
+        MetricSnapshot.objects.filter(community=community),
+        months_before(month, TREND_MONTHS),
+    )
