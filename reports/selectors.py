@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import IntegerField, Min, Sum
 from django.db.models.fields.json import KT
@@ -128,6 +129,7 @@ class Dashboard:
     community: Community
     month: date
     figures: dict
+    counted_at: object
     acts: list
     categories: list
     statuses: list
@@ -137,12 +139,28 @@ class Dashboard:
     exports: list = field(default_factory=list)
 
 
+# A community's month is counted live, then kept this long (the page says when it
+# was counted): a dashboard opened again and again counts once.
+LIVE_FIGURES_SECONDS = 600
+
+
+def _live_figures(community: Community, month: date) -> tuple[dict, object]:
+    key = f"reports:figures:{community.pk}:{month:%Y-%m}"
+    cached = cache.get(key)
+    if cached is None:
+        start, end = month_bounds(month)
+        figures = metrics.figures(
+            community_ids=[community.pk], scope=metrics.Scope(start=start, end=end)
+        )[community.pk]
+        cached = (figures, timezone.now())
+        cache.set(key, cached, LIVE_FIGURES_SECONDS)
+    return cached
+
+
 def community_dashboard(*, community: Community, month: date, user) -> Dashboard:
     """This month's figures, live; the months before from the daily snapshots."""
-    start, end = month_bounds(month)
-    figures = metrics.figures(
-        community_ids=[community.pk], scope=metrics.Scope(start=start, end=end)
-    )[community.pk]
+    figures, counted_at = _live_figures(community, month)
+    _start, end = month_bounds(month)
     acts = _acts_rows(figures)
     categories = _labelled(figures["topics"]["by_category"], TopicCategory.choices)
     statuses = _labelled(figures["topics"]["by_status"], TopicStatus.choices)
@@ -167,6 +185,7 @@ def community_dashboard(*, community: Community, month: date, user) -> Dashboard
         community=community,
         month=month,
         figures=figures,
+        counted_at=counted_at,
         acts=acts,
         categories=categories,
         statuses=statuses,

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
+from django.core.cache import cache
 from django.db import connections
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def town(transactional_db):
+    cache.clear()  # figures are cached by community id, which repeats
     return build_town()
 
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 from council.models import Attendance, AttendanceRole, AttendanceStatus, Meeting
 from notifications.models import Channel, Delivery, DeliveryStatus, Notification
@@ -119,6 +120,14 @@ def _resident(community, name, *, login=True):
         user = UserFactory(display_name=name)
         MembershipFactory(user=user, community=community, role=Role.RESIDENT)
     return ResidentFactory(community=community, user=user, name=name)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Figures are cached by community id, and ids repeat from test to test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

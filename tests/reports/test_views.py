@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from reports.services import snapshots_make
@@ -47,6 +48,24 @@ def test_staff_see_their_dashboard_with_definitions(client, town, frozen):
     assert "参与度" in html and "知晓率" in html
     assert 'id="chart-acts-data" type="application/json"' in html
     assert "vendor/echarts/echarts.min.js" in html
+
+
+def test_the_months_figures_are_kept_ten_minutes_and_say_when(client, town, frozen):
+    from tests.factories import ResidentFactory as Resident
+
+    client.force_login(town.staff)
+    cache.clear()
+    first = client.get(dashboard(town.community)).content.decode()
+    assert 'data-testid="figure-participation">60.0%' in first
+    Resident(community=town.community)  # six residents now
+    assert 'data-testid="figure-participation">60.0%' in (
+        client.get(dashboard(town.community)).content.decode()
+    )
+    cache.clear()
+    assert 'data-testid="figure-participation">50.0%' in (
+        client.get(dashboard(town.community)).content.decode()
+    )
+    assert "counted again every ten minutes" in first or "每十分钟" in first
 
 
 @pytest.mark.parametrize("role", [Role.RESIDENT, None])
@@ -198,6 +217,7 @@ def test_dashboard_queries_do_not_grow_with_the_community(
     client.force_login(town.staff)
     small = _queries(client, django_assert_max_num_queries, dashboard(town.community))
     _grow(town.community, 30)
+    cache.clear()  # the month's figures are kept ten minutes
     large = _queries(client, django_assert_max_num_queries, dashboard(town.community))
     assert large == small
     assert small <= 22
