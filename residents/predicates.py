@@ -17,7 +17,7 @@ import rules
 from django.db.models import Q
 
 from .models import Community, Membership, Role
-from .selectors import _RESIDENT_CACHE_ATTR, resident_for_user
+from .selectors import forget_resident_for_user, resident_for_user
 
 _ROLES_CACHE = "_yishihui_roles_by_community"
 _PARENTS = ("meeting", "topic", "agenda_item", "comment", "council")
@@ -65,7 +65,7 @@ def roles_in(user, obj) -> frozenset[str]:
 def forget_roles(user) -> None:
     """Drop the cached roles and resident records (after a membership changes)."""
     user.__dict__.pop(_ROLES_CACHE, None)
-    user.__dict__.pop(_RESIDENT_CACHE_ATTR, None)
+    forget_resident_for_user(user)
 
 
 @rules.predicate

@@ -52,6 +52,11 @@ def resident_for_user(
     return cache[community_id]
 
 
+def forget_resident_for_user(user) -> None:
+    """Drop the resident records kept on the user (after a record or login changes)."""
+    user.__dict__.pop(_RESIDENT_CACHE_ATTR, None)
+
+
 def communities_for_user(user):
     """Communities the user can open, lazily (only queried when a template asks)."""
 
