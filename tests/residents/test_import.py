@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from residents import importing, services
 from residents.models import ImportStatus, Resident, ResidentImport
+from residents.services.imports import _existing_mobiles
 from residents.tasks import run_resident_import
 from tests.factories import ResidentFactory
 
@@ -475,7 +476,7 @@ def test_full_width_and_excel_numbers_are_read_and_compared_as_digits(community)
     parsed = importing.parse_file(
         file_name="r.xlsx",
         data=data,
-        existing_mobiles=services._existing_mobiles(community),
+        existing_mobiles=_existing_mobiles(community),
     )
     assert [(r["name"], r["mobile"]) for r in parsed.rows] == [
         ("全角", "13859001111"),
