@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from council.selectors import resident_lookup
 from residents.models import Organization, Role
+from residents.selectors import resident_by_name_or_mobile
 from topics.forms import MultiplePhotoField, MultiplePhotoInput
 from topics.images import MAX_PHOTOS, prepare_photo
 
@@ -33,10 +33,11 @@ def _resolve_person(form, field, community):
     text = form.cleaned_data.get(field, "")
     if not text:
         return None
-    resident, error = resident_lookup(community=community, text=text)
-    if error:
+    try:
+        return resident_by_name_or_mobile(community=community, text=text)
+    except ValidationError as error:
         form.add_error(field, error)
-    return resident
+        return None
 
 
 class OutcomeForm(forms.Form):

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from council.models import AgendaItem, Meeting, MeetingStatus
-from council.predicates import resident_for
 from residents.access import community_view
+from residents.selectors import resident_for_user
 
 from . import selectors, services
 from .forms import MinutesNotesForm
@@ -102,7 +102,7 @@ def minutes_page(request, community, meeting):
 def _published_context(request, context, version) -> dict:
     community = context["community"]
     minutes = context["minutes"]
-    resident = resident_for(request.user, community)
+    resident = resident_for_user(user=request.user, community=community)
     representatives = services.minutes_representatives(context["meeting"])
     confirmed = selectors.confirmations(version=version)
     confirmed_ids = {c.resident_id for c in confirmed}
@@ -188,7 +188,7 @@ def minutes_correct(request, community, meeting):
 def minutes_confirm(request, community, meeting):
     meeting = _meeting(community, meeting)
     minutes = services.minutes_for_meeting(meeting=meeting)
-    resident = resident_for(request.user, community)
+    resident = resident_for_user(user=request.user, community=community)
     if resident is None:
         messages.error(
             request, _("Only the meeting's representatives confirm its minutes.")

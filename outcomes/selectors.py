@@ -235,9 +235,9 @@ def action_items_user_may_update(*, user, community, items) -> set[int]:
 
     The same rule as the "outcomes.post_update" permission, for a whole page.
     """
-    from council.predicates import resident_for
     from residents.models import Organization
     from residents.predicates import is_community_member, is_staff_or_social_worker
+    from residents.selectors import resident_for_user
 
     items = list(items)
     if not items or user is None or not user.is_authenticated:
@@ -246,7 +246,7 @@ def action_items_user_may_update(*, user, community, items) -> set[int]:
         return {item.pk for item in items}
     if not is_community_member(user, community):
         return set()
-    resident = resident_for(user, community)
+    resident = resident_for_user(user=user, community=community)
     org_ids: set[int] = set()
     if any(item.owner_organization_id for item in items):
         if resident is not None:

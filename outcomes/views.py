@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
 from council.models import AgendaItem
-from council.predicates import resident_for
 from residents.access import community_view
 from residents.models import Community
+from residents.selectors import resident_for_user
 from topics.models import TopicCategory
 
 from . import selectors, services
@@ -101,7 +101,11 @@ def outcome_list(request, community):
 
 def _detail_context(request, community, outcome, **forms_) -> dict:
     perms_ = _perms(request.user, community)
-    resident = resident_for(request.user, community) if perms_["member"] else None
+    resident = (
+        resident_for_user(user=request.user, community=community)
+        if perms_["member"]
+        else None
+    )
     story = selectors.outcome_story(outcome=outcome, resident=resident)
     may_update = selectors.action_items_user_may_update(
         user=request.user, community=community, items=story["items"]
@@ -458,7 +462,7 @@ def pledge(request, community, pk, need):
             services.pledge_make(
                 need=pledge_need,
                 by=request.user,
-                resident=resident_for(request.user, community),
+                resident=resident_for_user(user=request.user, community=community),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -586,7 +590,7 @@ def rate(request, community, pk):
         try:
             _rating, created = services.rating_submit(
                 outcome=outcome,
-                resident=resident_for(request.user, community_obj),
+                resident=resident_for_user(user=request.user, community=community_obj),
                 by=request.user,
                 **form.cleaned_data,
             )

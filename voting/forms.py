@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from council.models import PassingThreshold
-from council.selectors import resident_lookup
+from residents.selectors import resident_by_name_or_mobile
 
 from .models import BallotKind, Electorate, RoundKind, RoundQuorum, VotingRound
 
@@ -153,9 +153,6 @@ class ProxyBallotForm(BallotForm):
         self.order_fields(self.field_order)
 
     def clean_resident(self):
-        resident, error = resident_lookup(
+        return resident_by_name_or_mobile(
             community=self.community, text=self.cleaned_data["resident"]
         )
-        if error:
-            raise forms.ValidationError(error)
-        return resident

@@ -1,7 +1,7 @@
 """What voting adds to lower apps' pages: the rounds on the meeting page and the topic page."""
 
 from core.sections import register_page_section
-from council.predicates import resident_for
+from residents.selectors import resident_for_user
 
 from .selectors import rounds_for_meeting, rounds_for_topic
 
@@ -12,7 +12,7 @@ def meeting_section(request, meeting) -> dict | None:
     if not user.has_perm("voting.view_rounds", community):
         return None
     manage = user.has_perm("voting.manage_rounds", community)
-    resident = resident_for(user, community)
+    resident = resident_for_user(user=user, community=community)
     rounds, voted = rounds_for_meeting(
         meeting=meeting, resident=resident, with_drafts=manage
     )
@@ -34,7 +34,7 @@ def topic_section(request, topic) -> dict | None:
     if not request.user.has_perm("voting.view_rounds", community):
         return None
     rounds, voted = rounds_for_topic(
-        topic=topic, resident=resident_for(request.user, community)
+        topic=topic, resident=resident_for_user(user=request.user, community=community)
     )
     if not rounds:
         return None

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from core.display import format_when
 from core.forms import apply_service_errors
 from council.models import Meeting
-from council.predicates import resident_for
 from residents.access import community_view
 from residents.models import Community
+from residents.selectors import resident_for_user
 
 from . import selectors, services
 from .clock import database_now
@@ -65,7 +65,7 @@ def _perms(user, community) -> dict:
 def _round_context(
     request, community, voting_round, *, form=None, code="", now=None
 ) -> dict:
-    resident = resident_for(request.user, community)
+    resident = resident_for_user(user=request.user, community=community)
     perms_ = _perms(request.user, community)
     receipt = selectors.my_receipt(voting_round=voting_round, resident=resident)
     eligible = selectors.is_elector(voting_round=voting_round, resident=resident)
@@ -209,7 +209,7 @@ def round_detail(request, community, pk):
 @community_view("voting.cast_ballot")
 def ballot_submit(request, community, pk):
     voting_round = _round(request, community, pk)
-    resident = resident_for(request.user, community)
+    resident = resident_for_user(user=request.user, community=community)
     form = BallotForm(request.POST, voting_round=voting_round)
     code = ""
     if form.is_valid():
