@@ -42,7 +42,6 @@ from voting.services import ballot_hash, ballot_lines
 from . import services
 from .models import ActionStatus, ActionUpdate, Outcome, Pledge, PledgeReceipt
 
-CENTRE_ITEM = "老村部四楼改建儿童活动中心"
 CENTRE_TOPIC = "旧村部四楼改成儿童活动中心"
 LIGHTS_ITEM = "公共路灯维修"
 
@@ -417,8 +416,13 @@ def seed(context: dict) -> None:
     )
     if meeting is None:
         return
-    items = list(meeting.agenda_items.order_by("position", "pk"))
-    centre = next((i for i in items if i.title == CENTRE_ITEM), None)
+    items = list(
+        meeting.agenda_items.select_related("topic").order_by("position", "pk")
+    )
+    centre = next(
+        (i for i in items if i.topic is not None and i.topic.title == CENTRE_TOPIC),
+        None,
+    )
     if centre is None or Outcome.objects.filter(agenda_item=centre).exists():
         return
     seats = list(meeting_seats(meeting))

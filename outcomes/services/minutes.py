@@ -289,7 +289,7 @@ def minutes_content(*, meeting: Meeting, notes: dict[int, str]) -> dict:
                 else None,
                 "stakeholders": [
                     {
-                        "name": invitation.invitee_name,
+                        "name": invitation.stakeholder_name,
                         "kind": "resident"
                         if invitation.resident_id
                         else "organization"

@@ -23,7 +23,7 @@ def media_in_tmp(settings, tmp_path):
 
 def test_the_childrens_centre_story_with_pledges_actions_minutes_and_ratings(client):
     call_command("seed_demo", residents=300, stdout=io.StringIO())
-    centre = Outcome.objects.get(agenda_item__title="老村部四楼改建儿童活动中心")
+    centre = Outcome.objects.get(agenda_item__topic__title="旧村部四楼改成儿童活动中心")
     assert centre.topic.title == "旧村部四楼改成儿童活动中心"
     assert centre.voting_round.result.passed
     assert centre.status == OutcomeStatus.IN_PROGRESS
@@ -41,7 +41,7 @@ def test_the_childrens_centre_story_with_pledges_actions_minutes_and_ratings(cli
     assert version.confirmations.count() >= 1
     slug = centre.community.slug
     listing = client.get(f"/c/{slug}/outcomes/").content.decode()
-    assert "老村部四楼改建儿童活动中心" in listing and "公共路灯维修" in listing
+    assert centre.agenda_item.title in listing and "公共路灯维修" in listing
     for outcome in (centre, lights):
         page = client.get(outcome.get_absolute_url())
         assert page.status_code == 200

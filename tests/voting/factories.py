@@ -12,13 +12,14 @@ from voting.models import BallotKind, Electorate, RoundKind
 
 
 def council_in_session(
-    community, *, by, per_kind=1, absent=0, alternates=True, topic=None
+    community, *, by, per_kind=1, absent=0, alternates=True, topic=None, leave_out=()
 ):
     """Seat the council, open a meeting and check in all representatives but `absent`.
 
     Returns (meeting, seats). The first `absent` holders stay away; their alternates
     (if any) are checked in standing in for them. With `topic`, the first agenda
-    item is that topic.
+    item is that topic. Seats whose index is in `leave_out` are not checked in (they
+    check themselves in).
     """
     _council, seats = seat_council(
         community, by=by, per_kind=per_kind, alternates=alternates
@@ -33,6 +34,8 @@ def council_in_session(
                 council_services.attendance_check_in(
                     meeting=meeting, by=by, resident=seat.alternate
                 )
+            continue
+        if index in leave_out:
             continue
         council_services.attendance_check_in(
             meeting=meeting, by=by, resident=seat.resident
