@@ -8,6 +8,7 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self):
-        from . import sections
+        from . import public, sections
 
         sections.register()
+        public.register()

@@ -6,6 +6,7 @@ Object predicates take (user, obj) and check the role in the object's community.
 import rules
 
 from council.predicates import has_resident_record
+from council.selectors import public_council
 from residents.predicates import (
     can_see_community,
     is_community_member,
@@ -17,6 +18,7 @@ from residents.predicates import (
 
 __all__ = [
     "can_see_community",
+    "council_shows_outcomes",
     "is_community_staff",
     "is_district_officer",
     "is_staff_or_social_worker",
@@ -25,6 +27,26 @@ __all__ = [
     "may_update_action_item",
     "is_action_item_owner",
 ]
+
+_PUBLIC_COUNCIL_ATTR = "_outcomes_public_council"
+
+
+def shows_outcomes_publicly(community) -> bool:
+    """The council's public page settings show outcomes to anyone (public_results).
+
+    Read once per community object (one request loads its own).
+    """
+    council = getattr(community, _PUBLIC_COUNCIL_ATTR, None)
+    if council is None:
+        council = public_council(community=community)
+        setattr(community, _PUBLIC_COUNCIL_ATTR, council)
+    return council.public_results
+
+
+@rules.predicate
+def council_shows_outcomes(user, community) -> bool:
+    return community is not None and shows_outcomes_publicly(community)
+
 
 # A resident of the community with a resident record pledges and rates as themself.
 may_pledge = is_resident & has_resident_record

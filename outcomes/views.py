@@ -1,7 +1,8 @@
 """Outcome pages: thin views over selectors and services.
 
-The outcomes list, an outcome's page, its updates and photos are public (no login):
-they show nothing personal, no resident's name. Everything that writes needs the
+The outcomes list, an outcome's page, its updates and photos are public (no login)
+when the council's public page settings show outcomes (outcomes.view_outcomes); they
+show nothing personal, no resident's name. Everything that writes needs the
 role in the outcome's community.
 """
 
@@ -50,6 +51,15 @@ def _community(request, slug) -> Community:
     return community
 
 
+def _denied(request, community):
+    """The answer when the council keeps its outcomes to the community, else None."""
+    if request.user.has_perm("outcomes.view_outcomes", community):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
 def _outcome(community, pk):
     outcome = selectors.outcome_for_community(community=community, pk=pk)
     if outcome is None:
@@ -75,6 +85,8 @@ def _perms(user, community) -> dict:
 
 def outcome_list(request, community):
     community = _community(request, community)
+    if (denied := _denied(request, community)) is not None:
+        return denied
     status = request.GET.get("status", "")
     category = request.GET.get("category", "")
     page = selectors.outcome_list(
@@ -141,6 +153,8 @@ def _detail_context(request, community, outcome, **forms_) -> dict:
 
 def outcome_detail(request, community, pk):
     community = _community(request, community)
+    if (denied := _denied(request, community)) is not None:
+        return denied
     outcome = _outcome(community, pk)
     return render(
         request,
@@ -151,6 +165,8 @@ def outcome_detail(request, community, pk):
 
 def action_updates(request, community, pk, item):
     community = _community(request, community)
+    if (denied := _denied(request, community)) is not None:
+        return denied
     outcome = _outcome(community, pk)
     action_item = get_object_or_404(
         ActionItem.objects.select_related(
@@ -177,6 +193,8 @@ def action_updates(request, community, pk, item):
 def photo(request, community, pk):
     """Serve a progress photo: public, like the outcome page it belongs to."""
     community = _community(request, community)
+    if (denied := _denied(request, community)) is not None:
+        return denied
     update_photo = get_object_or_404(
         ActionUpdatePhoto, pk=pk, update__action_item__community=community
     )

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,6 +74,47 @@ def test_the_public_pages_tell_the_story_logged_out_with_no_names(
     photo = story.action_items.get(description="清理四楼").updates.get().photos.get()
     response = client.get(url("photo", community, photo.pk))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+
+
+def test_the_community_public_page_shows_what_got_done(client, community, story):
+    page = client.get(reverse("residents:community_public", args=[community.slug]))
+    text = page.content.decode()
+    assert "正在落实的决定" in text
+    assert story.get_absolute_url() in text
+    assert "1 项正在落实" in text
+
+
+def test_a_council_that_keeps_outcomes_private_shows_them_to_members_only(
+    client, login, community, story, resident_user, other_community
+):
+    council = community.council
+    council.public_results = False
+    council.save(update_fields=["public_results"])
+    photo = story.action_items.get(description="清理四楼").updates.get().photos.get()
+    for path in (
+        url("outcomes", community),
+        story.get_absolute_url(),
+        url("photo", community, photo.pk),
+    ):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse(settings.LOGIN_URL))
+    public = client.get(reverse("residents:community_public", args=[community.slug]))
+    assert story.get_absolute_url() not in public.content.decode()
+    member = login(resident_user)
+    assert member.get(url("outcomes", community)).status_code == 200
+    assert member.get(story.get_absolute_url()).status_code == 200
+    outsider = login(_outsider(other_community))
+    assert outsider.get(story.get_absolute_url()).status_code == 403
+
+
+def _outsider(other_community):
+    from residents.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory()
+    MembershipFactory(user=user, community=other_community, role=Role.RESIDENT)
+    return user
 
 
 def test_filters_by_state(client, community, story, staff_user):
