@@ -12,7 +12,7 @@ from PIL import Image
 from outcomes.models import Outcome, OutcomeStatus, SatisfactionRating
 from residents.models import Resident, Role
 from tests.council.factories import in_progress, schedule
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import MembershipFactory, ResidentFactory, UserFactory
 from tests.topics.factories import TopicFactory
 from topics.models import TopicStatus
@@ -82,7 +82,10 @@ def test_outcome_pledge_progress_rating_and_the_public_story(
     page = new_page()
     log_in(page, social_worker)
     page.goto(item.get_absolute_url())
+    assert_accessible(page)
     page.get_by_role("link", name="记录议事结果").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
     page.get_by_label("决定内容（文字）").fill(
         "同意把四楼改建为儿童活动中心，图书由村民众筹。"
     )
@@ -92,6 +95,7 @@ def test_outcome_pledge_progress_rating_and_the_public_story(
     page.wait_for_url("**/outcomes/*/")
     outcome = Outcome.objects.get(agenda_item=item)
     assert page.get_by_role("heading", name="旧村部四楼改成儿童活动中心").is_visible()
+    assert_accessible(page)
 
     # A pledge need: 300 children's books.
     page.locator("summary", has_text="添加所需资源").click()
@@ -126,12 +130,15 @@ def test_outcome_pledge_progress_rating_and_the_public_story(
     donor.wait_for_url("**/outcomes/*/#pledges")
     assert donor.get_by_text("已认捐 20").is_visible()
     assert donor.get_by_text("您: 20 本").is_visible()
+    assert_accessible(donor)
 
     # 3. The owner posts progress with a photo and marks the first item done.
     owner_page = new_page()
     log_in(owner_page, owner_user)
     owner_page.goto(outcome.get_absolute_url())
     owner_page.get_by_role("link", name="更新进展").first.click()
+    owner_page.wait_for_load_state()
+    assert_accessible(owner_page)
     owner_page.get_by_label("做了哪些工作？").fill("四楼已清理干净，消防检查合格。")
     owner_page.get_by_label("已完成").check()
     owner_page.locator("input[type=file]").set_input_files(str(photo_path))
@@ -144,7 +151,10 @@ def test_outcome_pledge_progress_rating_and_the_public_story(
         "() => { const img = document.querySelector('img.update-photo');"
         " return img && img.complete && img.naturalWidth > 0; }"
     )
+    assert_accessible(owner_page)
     owner_page.get_by_role("link", name="更新进展").last.click()
+    owner_page.wait_for_load_state()
+    assert_accessible(owner_page)
     owner_page.get_by_label("做了哪些工作？").fill("书架已装好。")
     owner_page.get_by_label("已完成").check()
     owner_page.get_by_role("button", name="发布进展").click()
@@ -163,10 +173,12 @@ def test_outcome_pledge_progress_rating_and_the_public_story(
     rater.wait_for_url("**/outcomes/*/#rate")
     assert rater.get_by_text("谢谢您的评价。").is_visible()
     assert SatisfactionRating.objects.get(outcome=outcome).score == 5
+    assert_accessible(rater)
 
     # 5. Logged out: the public outcomes page shows the story, no one's name.
     public = new_page()
     public.goto(f"/c/{community.slug}/outcomes/?status=implemented")
+    assert_accessible(public)
     assert no_horizontal_scroll(public)
     public.get_by_role("link", name="旧村部四楼改成儿童活动中心").click()
     public.wait_for_url(f"**{outcome.get_absolute_url()}")
@@ -184,5 +196,6 @@ def test_outcome_pledge_progress_rating_and_the_public_story(
     for name in ("王阿姨", "李大爷", "张阿姨", "陈社工"):
         assert name not in body, name
     assert public.locator("img.update-photo").count() == 1
+    assert_accessible(public)
     assert no_horizontal_scroll(public)
     shot(public, "3-public")

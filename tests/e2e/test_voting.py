@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 from tests.voting.factories import council_in_session, make_round, with_login
 from voting.models import BallotReceipt, CastVia, RoundStatus, VotingRound
 
@@ -44,8 +44,10 @@ def test_representative_votes_changes_and_sees_the_result_after_the_deadline(
     )
     log_in(page, user)
     page.goto(meeting.get_absolute_url())
+    assert_accessible(page)
     page.get_by_role("link", name="去投票").click()
     page.wait_for_load_state()
+    assert_accessible(page)
     assert page.locator("h1").inner_text() == voting_round.question
     assert "还剩 1 分钟" in page.get_by_test_id("time-left").inner_text()
     assert _no_horizontal_scroll(page)
@@ -74,8 +76,10 @@ def test_representative_votes_changes_and_sees_the_result_after_the_deadline(
     assert VotingRound.objects.get(pk=voting_round.pk).status == RoundStatus.CLOSED
     assert "未通过" in page.get_by_test_id("verdict").inner_text()
     assert not page.get_by_role("button", name="改投").count()
+    assert_accessible(page)
     page.get_by_test_id("result-link").click()
     page.wait_for_load_state()
+    assert_accessible(page)
     assert page.get_by_test_id("turnout").inner_text().startswith("6 人中 1 人投票")
     assert changed in page.locator("#receipts").inner_text()
     counts = page.locator("#round-counts tbody tr")
@@ -103,8 +107,10 @@ def test_staff_record_a_proxy_ballot_with_a_photo_of_the_signed_paper(
     voting_round = make_round(meeting, by=staff_user, minutes=30)
     log_in(page, staff_user)
     page.goto(voting_round.get_absolute_url())
+    assert_accessible(page)
     page.get_by_role("link", name="代投登记").click()
     page.wait_for_load_state()
+    assert_accessible(page)
     page.get_by_label("居民").fill(elderly.name)
     page.get_by_label("签字授权书照片").set_input_files(str(paper))
     page.get_by_label("同意", exact=True).check()
@@ -113,6 +119,7 @@ def test_staff_record_a_proxy_ballot_with_a_photo_of_the_signed_paper(
     _shot(page, "proxy_form")
     with page.expect_navigation():
         page.get_by_role("button", name="登记选票").click()
+    assert_accessible(page)
     assert f"已为 {elderly.name} 代投" in page.locator("main").inner_text()
     receipt = BallotReceipt.objects.get(voter=elderly)
     assert receipt.via == CastVia.PROXY and receipt.cast_by == staff_user
@@ -121,6 +128,7 @@ def test_staff_record_a_proxy_ballot_with_a_photo_of_the_signed_paper(
 
     page.get_by_role("link", name="表决人和投票情况").click()
     page.wait_for_load_state()
+    assert_accessible(page)
     row = page.locator("li", has_text=elderly.name)
     assert "已投票" in row.inner_text()
     _shot(page, "proxy_done")
