@@ -224,7 +224,7 @@ def pdf_meeting():
     from residents.models import Community, Organization, Resident, User
 
     community = Community.objects.get(slug=f"s{SIZES[0]}")
-    council = council_services.council_for_community(community=community)
+    council = council_services.council_create(community=community)
     people = Resident.objects.bulk_create(
         Resident(community=community, name=f"代表{i}") for i in range(20)
     )

@@ -116,7 +116,7 @@ def prepare(slug):
     )
     staff = User.objects.create(username=f"{slug}-staff", display_name="工作人员")
     Membership.objects.create(user=staff, community=community, role=Role.STAFF)
-    council_services.council_for_community(community=community)
+    council_services.council_create(community=community)
     starts_at = timezone.now() + timedelta(days=20)
     meeting = council_services.meeting_schedule(
         community=community,
