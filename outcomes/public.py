@@ -1,15 +1,15 @@
 """The outcomes section of the community's public page (see core.public)."""
 
 from core.public import register_public_section
+from council.public import council_for_public_page
 
-from .predicates import shows_outcomes_publicly
 from .selectors import outcome_list, status_counts
 
 
 def public_outcomes_context(request, community) -> dict | None:
     """What got done: counts by status and the latest outcomes, when the council's
     public page settings show outcomes (Council.public_results)."""
-    if not shows_outcomes_publicly(community):
+    if not council_for_public_page(request, community).public_results:
         return None
     counts = status_counts(community=community)
     return {

@@ -32,6 +32,22 @@ def round_for_community(*, community, pk: int) -> VotingRound | None:
     return round_queryset().filter(community=community, pk=pk).first()
 
 
+def round_for_casting(*, community, pk: int) -> VotingRound | None:
+    """The round with only what casting reads (its community and options).
+
+    The cast page is the busiest write at a deadline: the full round_queryset()
+    join (meeting, item, topic, result) is left to the pages that show them.
+    """
+    return (
+        VotingRound.objects.filter(community=community, pk=pk)
+        .select_related("community")
+        .prefetch_related(
+            Prefetch("options", queryset=Option.objects.order_by("position"))
+        )
+        .first()
+    )
+
+
 def rounds_for_community(*, community, page=1, status: str = ""):
     rounds = round_queryset().filter(community=community)
     if status in RoundStatus.values:

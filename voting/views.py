@@ -208,7 +208,12 @@ def round_detail(request, community, pk):
 @require_POST
 @community_view("voting.cast_ballot")
 def ballot_submit(request, community, pk):
-    voting_round = _round(request, community, pk)
+    voting_round = selectors.round_for_casting(community=community, pk=pk)
+    if voting_round is None or (
+        voting_round.status == RoundStatus.DRAFT
+        and not request.user.has_perm("voting.manage_rounds", community)
+    ):
+        raise Http404
     resident = resident_for_user(user=request.user, community=community)
     form = BallotForm(request.POST, voting_round=voting_round)
     code = ""
@@ -232,6 +237,8 @@ def ballot_submit(request, community, pk):
                     else _("Your ballot was counted."),
                 )
                 return redirect(voting_round.get_absolute_url())
+    # Refused, secret or htmx: the page shows the round in full.
+    voting_round = _round(request, community, pk)
     context = _round_context(
         request, community, voting_round, form=None if code else form, code=code
     )
