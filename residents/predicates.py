@@ -1,63 +1,103 @@
 """Role predicates: who may do what in a community.
 
-Every predicate takes (user, community). The roles of a user in a community are
-read once per request and kept on the user object, so a page that checks several
-permissions asks the database once.
+Every predicate takes (user, obj), where obj is a Community or anything that
+belongs to one: a row with a `community` (a topic, a meeting, a resident), or with
+a `meeting`, `topic` or `council` that has one (an agenda item, an invitation, a
+comment, a seat). So
+one permission can be asked of the community (lists, navigation) or of one object
+(`topics.change_topic` of this topic).
+
+The roles of a user in a community, and their resident record there
+(residents.selectors.resident_for_user), are read once per request and kept on
+the user object, so a page that checks many permissions, or
+the same one for every row, asks the database once.
 """
 
 import rules
 from django.db.models import Q
 
-from .models import Membership, Role
+from .models import Community, Membership, Role
+from .selectors import forget_resident_for_user, resident_for_user
 
-_CACHE_ATTR = "_yishihui_roles_by_community"
+_ROLES_CACHE = "_yishihui_roles_by_community"
+_PARENTS = ("meeting", "topic", "agenda_item", "comment", "council")
 
 
-def roles_in(user, community) -> frozenset[str]:
-    """Return the roles `user` holds in `community` (district officer included)."""
-    if user is None or not user.is_authenticated or community is None:
+def community_id_of(obj) -> int | None:
+    """The id of the community `obj` belongs to (no query for most objects)."""
+    if obj is None:
+        return None
+    if isinstance(obj, Community):
+        return obj.pk
+    community_id = getattr(obj, "community_id", None)
+    if community_id is not None:
+        return community_id
+    for parent in _PARENTS:
+        if hasattr(obj, f"{parent}_id"):
+            return community_id_of(getattr(obj, parent, None))
+    return None
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def roles_in(user, obj) -> frozenset[str]:
+    """Return the roles `user` holds in the community of `obj` (district officer too)."""
+    community_id = community_id_of(obj)
+    if not _signed_in(user) or community_id is None:
         return frozenset()
-    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
-    if community.pk not in cache:
-        cache[community.pk] = frozenset(
+    cache = user.__dict__.setdefault(_ROLES_CACHE, {})
+    if community_id not in cache:
+        cache[community_id] = frozenset(
             Membership.objects.filter(
-                Q(community_id=community.pk)
-                | Q(role=Role.DISTRICT_OFFICER, district_id=community.district_id),
+                Q(community_id=community_id)
+                | Q(
+                    role=Role.DISTRICT_OFFICER,
+                    district__communities__id=community_id,
+                ),
                 user=user,
             ).values_list("role", flat=True)
         )
-    return cache[community.pk]
+    return cache[community_id]
 
 
 def forget_roles(user) -> None:
-    """Drop the cached roles (after a membership changes)."""
-    user.__dict__.pop(_CACHE_ATTR, None)
+    """Drop the cached roles and resident records (after a membership changes)."""
+    user.__dict__.pop(_ROLES_CACHE, None)
+    forget_resident_for_user(user)
 
 
 @rules.predicate
-def is_resident(user, community):
-    return Role.RESIDENT in roles_in(user, community)
+def is_resident(user, obj):
+    return Role.RESIDENT in roles_in(user, obj)
 
 
 @rules.predicate
-def is_community_staff(user, community):
-    return Role.STAFF in roles_in(user, community)
+def is_community_staff(user, obj):
+    return Role.STAFF in roles_in(user, obj)
 
 
 @rules.predicate
-def is_social_worker(user, community):
-    return Role.SOCIAL_WORKER in roles_in(user, community)
+def is_social_worker(user, obj):
+    return Role.SOCIAL_WORKER in roles_in(user, obj)
 
 
 @rules.predicate
-def is_district_officer(user, community):
-    return Role.DISTRICT_OFFICER in roles_in(user, community)
+def is_district_officer(user, obj):
+    return Role.DISTRICT_OFFICER in roles_in(user, obj)
 
 
 @rules.predicate
-def is_community_member(user, community):
+def is_community_member(user, obj):
     """Any role that works inside the community (not the district's read-only view)."""
-    return bool(roles_in(user, community) - {Role.DISTRICT_OFFICER})
+    return bool(roles_in(user, obj) - {Role.DISTRICT_OFFICER})
+
+
+@rules.predicate
+def has_resident_record(user, obj):
+    """The user is registered as a resident of the community (cached per request)."""
+    return resident_for_user(user=user, community=community_id_of(obj)) is not None
 
 
 is_staff_or_social_worker = is_community_staff | is_social_worker

@@ -118,14 +118,8 @@ def topic_comments(*, topic: Topic, with_reports: bool = False) -> list[Comment]
 
 
 def may_act_for_topic(*, topic: Topic, user) -> bool:
-    """The submitter, or staff and social workers acting for them."""
-    from residents.predicates import is_staff_or_social_worker
-
-    if user is None or not user.is_authenticated:
-        return False
-    if topic.submitter.user_id == user.pk:
-        return True
-    return is_staff_or_social_worker(user, topic.community)
+    """The submitter, or staff and social workers acting for them (topics.rules)."""
+    return user is not None and user.has_perm("topics.act_for_topic", topic)
 
 
 def has_endorsed(*, topic: Topic, resident: Resident | None) -> bool:

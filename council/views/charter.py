@@ -20,7 +20,7 @@ from ..models import (
     Seat,
 )
 from ..selectors import council_page
-from .common import council_or_404, perms_for
+from .common import council_or_404
 
 # -- council, charter and seats ------------------------------------------------
 
@@ -35,7 +35,6 @@ def council_home(request, community):
         {
             "community": community,
             "council": council,
-            "perms_": perms_for(request.user, community),
             **data,
         },
     )
