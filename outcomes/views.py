@@ -67,19 +67,6 @@ def _outcome(community, pk):
     return outcome
 
 
-def _perms(user, community) -> dict:
-    return {
-        "record": user.has_perm("outcomes.record_outcome", community),
-        "actions": user.has_perm("outcomes.manage_action_items", community),
-        "pledges": user.has_perm("outcomes.manage_pledges", community),
-        "pledge": user.has_perm("outcomes.pledge", community),
-        "rate": user.has_perm("outcomes.rate", community),
-        "names": user.has_perm("outcomes.view_names", community),
-        "member": user.has_perm("residents.view_community", community),
-        "minutes": user.has_perm("outcomes.view_minutes", community),
-    }
-
-
 # -- public pages ---------------------------------------------------------------
 
 
@@ -106,16 +93,21 @@ def outcome_list(request, community):
             "statuses": OutcomeStatus.choices,
             "categories": TopicCategory.choices,
             "counts": selectors.status_counts(community=community),
-            "perms_": _perms(request.user, community),
         },
     )
 
 
 def _detail_context(request, community, outcome, **forms_) -> dict:
-    perms_ = _perms(request.user, community)
+    user = request.user
+    may = {
+        "rate": user.has_perm("outcomes.rate", community),
+        "pledge": user.has_perm("outcomes.pledge", community),
+        "actions": user.has_perm("outcomes.manage_action_items", community),
+        "pledges": user.has_perm("outcomes.manage_pledges", community),
+    }
     resident = (
         resident_for_user(user=request.user, community=community)
-        if perms_["member"]
+        if user.has_perm("residents.view_community", community)
         else None
     )
     story = selectors.outcome_story(outcome=outcome, resident=resident)
@@ -125,7 +117,7 @@ def _detail_context(request, community, outcome, **forms_) -> dict:
     can_post = {item.pk: item.pk in may_update for item in story["items"]}
     implemented = outcome.status == OutcomeStatus.IMPLEMENTED
     rating_form = forms_.get("rating_form")
-    if rating_form is None and perms_["rate"] and implemented and resident is not None:
+    if rating_form is None and may["rate"] and implemented and resident is not None:
         mine = story["mine"]["rating"]
         rating_form = RatingForm(
             initial={"score": mine.score, "comment": mine.comment} if mine else None
@@ -133,17 +125,16 @@ def _detail_context(request, community, outcome, **forms_) -> dict:
     return {
         "community": community,
         "outcome": outcome,
-        "perms_": perms_,
         "resident": resident,
         "can_post": can_post,
         "pledge_form": forms_.get("pledge_form")
-        or (PledgeForm() if perms_["pledge"] and not implemented else None),
+        or (PledgeForm() if may["pledge"] and not implemented else None),
         "pledge_error_need": forms_.get("pledge_error_need"),
         "action_form": forms_.get("action_form")
-        or (ActionItemForm(community=community) if perms_["actions"] else None),
+        or (ActionItemForm(community=community) if may["actions"] else None),
         "need_form": forms_.get("need_form")
-        or (NeedForm() if perms_["pledges"] and not implemented else None),
-        "rating_form": rating_form if perms_["rate"] and implemented else None,
+        or (NeedForm() if may["pledges"] and not implemented else None),
+        "rating_form": rating_form if may["rate"] and implemented else None,
         "rating_until": services.rating_changeable_until(story["mine"]["rating"])
         if story["mine"]["rating"]
         else None,
@@ -185,7 +176,6 @@ def action_updates(request, community, pk, item):
             "page": selectors.action_updates(
                 item=action_item, page=request.GET.get("page") or 1
             ),
-            "perms_": _perms(request.user, community),
         },
     )
 

@@ -54,25 +54,17 @@ def _closed_if_due(community, voting_round, now) -> VotingRound:
     return voting_round
 
 
-def _perms(user, community) -> dict:
-    return {
-        "manage": user.has_perm("voting.manage_rounds", community),
-        "proxy": user.has_perm("voting.record_proxy", community),
-        "cast": user.has_perm("voting.cast_ballot", community),
-    }
-
-
 def _round_context(
     request, community, voting_round, *, form=None, code="", now=None
 ) -> dict:
     resident = resident_for_user(user=request.user, community=community)
-    perms_ = _perms(request.user, community)
+    can_manage = request.user.has_perm("voting.manage_rounds", community)
     receipt = selectors.my_receipt(voting_round=voting_round, resident=resident)
     eligible = selectors.is_elector(voting_round=voting_round, resident=resident)
     now = now or database_now()
     accepting = voting_round.accepts_ballots_at(now)
     can_cast = (
-        perms_["cast"]
+        request.user.has_perm("voting.cast_ballot", community)
         and eligible
         and accepting
         and not (receipt is not None and voting_round.is_secret)
@@ -101,11 +93,10 @@ def _round_context(
         "form": form if can_cast else None,
         "code": code,
         "ballots_so_far": selectors.ballots_so_far(voting_round=voting_round)
-        if perms_["manage"]
+        if can_manage
         else None,
-        "perms_": perms_,
         "open_form": OpenForm(initial={"closes_at": voting_round.closes_at})
-        if perms_["manage"] and voting_round.status == RoundStatus.DRAFT
+        if can_manage and voting_round.status == RoundStatus.DRAFT
         else None,
     }
 
@@ -121,7 +112,6 @@ def round_list(request, community):
         {
             "community": community,
             "page": page,
-            "perms_": _perms(request.user, community),
         },
     )
 
