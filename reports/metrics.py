@@ -19,13 +19,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 
-from django.db.models import BooleanField, Count, Q, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from council.models import PRESENT_STATUSES, Attendance, Meeting
 from notifications.models import Channel, Delivery, DeliveryStatus, Notification
+from outcomes.models import (
+    ActionItem,
+    ActionStatus,
+    Minutes,
+    Outcome,
+    Pledge,
+    SatisfactionRating,
+)
 from residents.models import Resident
 from topics.models import Comment, Endorsement, Topic, TopicEvent, TopicEventKind
+from voting.models import BallotReceipt, CastVia, RoundStatus, VotingRound
 
 from .models import PageOpen
 
@@ -78,15 +88,34 @@ class Scope:
     start: datetime | None = None
     end: datetime | None = None
     meeting: Meeting | None = None
-    # The meeting's topics, read once (a literal list keeps each EXISTS cheap).
+    # The meeting's topics, read once (a literal list keeps each query cheap).
     topic_ids: tuple[int, ...] = ()
+    # The event keys of the notices about the meeting, its minutes and outcomes.
+    event_prefixes: tuple[str, ...] = ()
 
     @classmethod
     def for_meeting(cls, meeting: Meeting) -> "Scope":
         ids = Topic.objects.filter(_meeting_topics(meeting)).values_list(
             "pk", flat=True
         )
-        return cls(meeting=meeting, topic_ids=tuple(sorted(set(ids))))
+        prefixes = [f"meeting:{meeting.pk}:"]
+        prefixes += [
+            f"minutes:{pk}:"
+            for pk in Minutes.objects.filter(meeting=meeting).values_list(
+                "pk", flat=True
+            )
+        ]
+        prefixes += [
+            f"outcome:{pk}:"
+            for pk in Outcome.objects.filter(meeting=meeting).values_list(
+                "pk", flat=True
+            )
+        ]
+        return cls(
+            meeting=meeting,
+            topic_ids=tuple(sorted(set(ids))),
+            event_prefixes=tuple(prefixes),
+        )
 
     def when(self, field: str) -> dict:
         """The filter keeping rows whose `field` lies in the period."""
@@ -155,12 +184,37 @@ def _attended(ids, scope):
     return qs.values_list("resident__community_id", "resident_id", "on_behalf")
 
 
+BY_PROXY = ExpressionWrapper(
+    Q(via=CastVia.PROXY) | Q(proxy__isnull=False), output_field=BooleanField()
+)
+
+
+def _voted(ids, scope):
+    qs = BallotReceipt.objects.filter(voter__community_id__in=ids)
+    if scope.meeting is not None:
+        qs = qs.filter(voting_round__meeting=scope.meeting)
+    else:
+        qs = qs.filter(**scope.when("cast_at"))
+    return qs.values_list("voter__community_id", "voter_id", BY_PROXY)
+
+
+def _pledged(ids, scope):
+    qs = Pledge.objects.filter(resident__community_id__in=ids)
+    if scope.meeting is not None:
+        qs = qs.filter(need__outcome__meeting=scope.meeting)
+    else:
+        qs = qs.filter(**scope.when("pledged_at"))
+    return qs.values_list("resident__community_id", "resident_id", "on_behalf")
+
+
 # act -> query; a row whose third value is set was recorded by staff for them.
 PARTICIPATION_ACTS = {
     "submitted": _submitted,
     "endorsed": _endorsed,
     "commented": _commented,
     "attended": _attended,
+    "voted": _voted,
+    "pledged": _pledged,
 }
 
 
@@ -173,18 +227,13 @@ def _opened(ids, scope):
 
 def _notice_keys(scope, field: str) -> Q:
     if scope.meeting is not None:
-        keys = meeting_event_prefixes(scope.meeting)
+        keys = scope.event_prefixes
     else:
         keys = AWARENESS_EVENT_PREFIXES
     condition = Q()
     for key in keys:
         condition |= Q(**{f"{field}__startswith": key})
     return condition
-
-
-def meeting_event_prefixes(meeting: Meeting) -> tuple[str, ...]:
-    """The event keys of notices about this meeting's agenda, minutes and outcomes."""
-    return (f"meeting:{meeting.pk}:",)
 
 
 def _read(ids, scope):
@@ -318,6 +367,104 @@ def _median(values) -> float | None:
     return round(median(values), 1) if values else None
 
 
+def satisfaction(*, community_ids, scope: Scope) -> dict[int, dict]:
+    """Ratings of outcomes: how many, their average and their spread (one query)."""
+    ratings = SatisfactionRating.objects.filter(outcome__community_id__in=community_ids)
+    if scope.meeting is not None:
+        ratings = ratings.filter(outcome__meeting=scope.meeting)
+    else:
+        ratings = ratings.filter(**scope.when("created_at"))
+    result = {
+        pk: {
+            "ratings": 0,
+            "average": None,
+            "distribution": {str(n): 0 for n in range(1, 6)},
+        }
+        for pk in community_ids
+    }
+    rows = (
+        ratings.values_list("outcome__community_id", "score")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    totals = defaultdict(int)
+    for community_id, score, n in rows:
+        figures = result[community_id]
+        figures["ratings"] += n
+        figures["distribution"][str(score)] += n
+        totals[community_id] += score * n
+    for pk, figures in result.items():
+        if figures["ratings"]:
+            figures["average"] = round(totals[pk] / figures["ratings"], 2)
+    return result
+
+
+def implementation_days(*, community_ids, scope: Scope) -> dict[int, float | None]:
+    """Median days from a topic's submission to its outcome being done (one query)."""
+    outcomes = Outcome.objects.filter(
+        community_id__in=community_ids,
+        implemented_at__isnull=False,
+        topic__isnull=False,
+    )
+    if scope.meeting is not None:
+        outcomes = outcomes.filter(meeting=scope.meeting)
+    else:
+        outcomes = outcomes.filter(**scope.when("implemented_at"))
+    spans = defaultdict(list)
+    for community_id, done, submitted in outcomes.values_list(
+        "community_id", "implemented_at", "topic__created_at"
+    ):
+        spans[community_id].append(_days(done, submitted))
+    return {pk: _median(spans.get(pk)) for pk in community_ids}
+
+
+def overdue_items(*, community_ids, scope: Scope) -> dict[int, int]:
+    """Action items not done and past their due date, today (one query)."""
+    items = ActionItem.objects.filter(
+        community_id__in=community_ids, due_on__lt=timezone.localdate()
+    ).exclude(status=ActionStatus.DONE)
+    if scope.meeting is not None:
+        items = items.filter(outcome__meeting=scope.meeting)
+    counts = dict(
+        items.values("community_id")
+        .annotate(n=Count("pk"))
+        .values_list("community_id", "n")
+        .order_by()
+    )
+    return {pk: counts.get(pk, 0) for pk in community_ids}
+
+
+def turnout(*, community_ids, scope: Scope) -> dict[int, dict]:
+    """Ballots cast over voters, per round and in all (one query)."""
+    rounds = VotingRound.objects.filter(community_id__in=community_ids).exclude(
+        status=RoundStatus.DRAFT
+    )
+    if scope.meeting is not None:
+        rounds = rounds.filter(meeting=scope.meeting)
+    else:
+        rounds = rounds.filter(**scope.when("closes_at"))
+    result = {pk: {"rounds": [], "cast": 0, "electorate": 0} for pk in community_ids}
+    for row in (
+        rounds.annotate(cast=Count("receipts"))
+        .values("community_id", "pk", "question", "electorate_size", "cast")
+        .order_by("closes_at", "pk")
+    ):
+        figures = result[row["community_id"]]
+        figures["cast"] += row["cast"]
+        figures["electorate"] += row["electorate_size"]
+        figures["rounds"].append(
+            {
+                "question": row["question"],
+                "cast": row["cast"],
+                "electorate": row["electorate_size"],
+                "turnout": ratio(row["cast"], row["electorate_size"]),
+            }
+        )
+    for figures in result.values():
+        figures["turnout"] = ratio(figures["cast"], figures["electorate"])
+    return result
+
+
 def ratio(part: int, whole: int) -> float | None:
     """A share in per cent, one decimal; None when there is nothing to divide by."""
     if not whole:
@@ -331,6 +478,10 @@ def figures(*, community_ids, scope: Scope) -> dict[int, dict]:
     people = people_counts(community_ids=community_ids, scope=scope)
     topics = topic_counts(community_ids=community_ids, scope=scope)
     decisions = decision_days(community_ids=community_ids, scope=scope)
+    implementations = implementation_days(community_ids=community_ids, scope=scope)
+    ratings = satisfaction(community_ids=community_ids, scope=scope)
+    overdue = overdue_items(community_ids=community_ids, scope=scope)
+    votes = turnout(community_ids=community_ids, scope=scope)
     result = {}
     for pk in community_ids:
         p = people[pk]
@@ -343,6 +494,10 @@ def figures(*, community_ids, scope: Scope) -> dict[int, dict]:
             "reach": ratio(p["reached"], p["residents"]),
             "topics": topics[pk],
             "days_to_decision": decisions[pk],
+            "days_to_implementation": implementations[pk],
+            "satisfaction": ratings[pk],
+            "overdue_action_items": overdue[pk],
+            "turnout": votes[pk],
         }
     return result
 

@@ -8,23 +8,41 @@ Residents of 汀塘 (five):
   婶婶 (offline) the agenda notice of meeting 1 reaches her by SMS; nothing else.
   大东 (login)  active in two meetings: supports T1 (meeting 1), comments on T3
                 and attends meeting 2 online; reads meeting 2's notice in his
-                inbox (and a notice about his password, which does not count).
-  小闲 (login)  gets meeting 1's notice and never reads it.
+                inbox (and a notice about his password, which does not count);
+                pledges two bulbs for T1's outcome, rates it 3, opens its page.
+  小闲 (login)  gets meeting 1's notice and never reads it; reads the notice
+                asking to rate T1's outcome (awareness, not participation).
+Meeting 1 votes on T1 (4 voters): 阿英 online, 伯伯 by proxy (staff). T1's outcome
+was implemented on 25 November (20 days after T1 was submitted), 阿英 rates it 5;
+of its two action items one is done, one overdue since 20 November.
 Another community of the district (东峤) has one resident who submits a topic.
 Everything happens in November 2026 (Asia/Shanghai); the residents were
 registered in October.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.cache import cache
 
-from council.models import Attendance, AttendanceRole, AttendanceStatus, Meeting
+from council.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceRole,
+    AttendanceStatus,
+    Meeting,
+)
 from notifications.models import Channel, Delivery, DeliveryStatus, Notification
+from outcomes.models import (
+    ActionItem,
+    Outcome,
+    Pledge,
+    PledgeNeed,
+    SatisfactionRating,
+)
 from reports.models import OpenedPage, PageOpen
 from residents.models import Role
 from tests.factories import (
@@ -35,6 +53,7 @@ from tests.factories import (
     UserFactory,
 )
 from topics.models import CollectionWindow, Comment, Endorsement, Topic, TopicEvent
+from voting.models import BallotReceipt, VotingRound
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -219,6 +238,89 @@ def build_town() -> Town:
         _notice(r["xian"], key1)
         _notice(r["dong"], key2, read_at=at(23))
         _notice(r["dong"], "password:changed", read_at=at(23))
+        item = AgendaItem.objects.create(
+            meeting=m1, position=1, topic=t1, title=t1.title
+        )
+        vote = VotingRound.objects.create(
+            community=community,
+            meeting=m1,
+            agenda_item=item,
+            question="是否同意修三号楼路灯？",
+            opens_at=at(15, 10),
+            closes_at=at(15, 11),
+            quorum_rule="none",
+            passing_threshold="simple_majority",
+            status="closed",
+            electorate_size=4,
+        )
+        BallotReceipt.objects.create(
+            voting_round=vote, voter=r["ying"], via="web", cast_at=at(15, 10)
+        )
+        BallotReceipt.objects.create(
+            voting_round=vote,
+            voter=r["bobo"],
+            via="proxy",
+            cast_by=staff,
+            cast_at=at(15, 10),
+        )
+        outcome = Outcome.objects.create(
+            community=community,
+            meeting=m1,
+            agenda_item=item,
+            topic=t1,
+            decision="修好三号楼路灯。",
+            responsible_organization=None,
+            responsible_resident=r["dong"],
+            status="implemented",
+            decided_at=at(15),
+            implemented_at=at(25),
+        )
+        ActionItem.objects.create(
+            outcome=outcome,
+            community=community,
+            description="买灯泡",
+            owner_user=staff,
+            due_on=date(2026, 11, 20),
+            status="in_progress",
+        )
+        ActionItem.objects.create(
+            outcome=outcome,
+            community=community,
+            description="请电工",
+            owner_user=staff,
+            due_on=date(2026, 11, 22),
+            status="done",
+            done_at=at(21),
+        )
+        need = PledgeNeed.objects.create(
+            outcome=outcome,
+            community=community,
+            description="灯泡",
+            unit="个",
+            quantity=10,
+        )
+        Pledge.objects.create(
+            need=need,
+            community=community,
+            resident=r["dong"],
+            quantity=2,
+            pledged_at=at(16),
+        )
+        SatisfactionRating.objects.create(
+            outcome=outcome, resident=r["ying"], score=5, created_at=at(26)
+        )
+        SatisfactionRating.objects.create(
+            outcome=outcome, resident=r["dong"], score=3, created_at=at(26)
+        )
+        _notice(r["xian"], f"outcome:{outcome.pk}:rate", read_at=at(26))
+        PageOpen.objects.create(
+            community=community,
+            resident=r["dong"],
+            meeting=m1,
+            page=OpenedPage.OUTCOME,
+            object_id=outcome.pk,
+            opened_at=at(26),
+        )
     return Town(
         community=community,
         other=other,
