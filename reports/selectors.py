@@ -112,6 +112,8 @@ def _acts_rows(figures: dict) -> list[tuple[str, int]]:
         (_("Supported a topic"), figures["endorsed"]),
         (_("Commented"), figures["commented"]),
         (_("Attended a meeting"), figures["attended"]),
+        (_("Voted"), figures["voted"]),
+        (_("Pledged"), figures["pledged"]),
     ]
 
 
@@ -194,6 +196,16 @@ def community_dashboard(*, community: Community, month: date, user) -> Dashboard
         charts={
             "acts": _bar_chart(acts, name=_("Residents")),
             "categories": _bar_chart(categories, name=_("Topics")),
+            "satisfaction": _bar_chart(
+                [
+                    (
+                        _("%(n)s stars") % {"n": n},
+                        figures["satisfaction"]["distribution"][str(n)],
+                    )
+                    for n in range(5, 0, -1)
+                ],
+                name=_("Ratings"),
+            ),
             "trend": _trend_chart(trend),
         },
         exports=list(
@@ -214,6 +226,8 @@ SORTS = {
     "sms": lambda row: row["figures"].get("sms_share") or -1,
     "offline": lambda row: row["figures"].get("offline_share") or -1,
     "topics": lambda row: row["figures"].get("topics", {}).get("total", 0),
+    "satisfaction": lambda row: row["figures"].get("satisfaction") or -1,
+    "overdue": lambda row: row["figures"].get("overdue_action_items") or 0,
 }
 
 
@@ -235,13 +249,14 @@ class DistrictOverview:
 DISTRICT_PAGE_SIZE = 50
 # The figures the district view shows, read out of each snapshot's JSON by the
 # database (a district of 1,000 communities sends no JSON documents).
-DISTRICT_INTS = ("residents", "participants", "aware", "sms")
+DISTRICT_INTS = ("residents", "participants", "aware", "sms", "overdue_action_items")
 DISTRICT_SHARES = ("participation", "awareness", "sms_share", "offline_share")
 
 
 def _district_columns() -> dict:
     columns = {key: KT(f"figures__{key}") for key in DISTRICT_INTS + DISTRICT_SHARES}
     columns["topics_total"] = KT("figures__topics__total")
+    columns["satisfaction_average"] = KT("figures__satisfaction__average")
     return columns
 
 
@@ -253,6 +268,7 @@ def _district_figures(row: dict) -> dict:
     figures = {key: _as_number(row[key], int) for key in DISTRICT_INTS}
     figures.update({key: _as_number(row[key], float) for key in DISTRICT_SHARES})
     figures["topics"] = {"total": _as_number(row["topics_total"], int) or 0}
+    figures["satisfaction"] = _as_number(row["satisfaction_average"], float)
     return figures
 
 

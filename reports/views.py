@@ -109,6 +109,8 @@ def district(request, district):
                 ("sms", _("Received by SMS")),
                 ("offline", _("Reached offline")),
                 ("topics", _("Topics")),
+                ("satisfaction", _("Satisfaction")),
+                ("overdue", _("Overdue action items")),
             ],
         },
     )
