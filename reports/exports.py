@@ -21,8 +21,10 @@ from openpyxl import Workbook
 
 from core.spreadsheets import safe_cell
 from council.models import Attendance
+from outcomes.models import ActionItem, ActionStatus, Outcome, Pledge
 from residents.models import Resident
 from topics.models import Topic
+from voting.models import BallotKind, BallotReceipt, Option
 
 from .models import Export, ExportFormat, ExportKind
 
@@ -160,6 +162,162 @@ def _resident_row(export, resident):
     ]
 
 
+def _outcome_headers():
+    return [
+        _("Meeting"),
+        _("Agenda item"),
+        _("Decision"),
+        _("Status"),
+        _("Responsible"),
+        _("Decided"),
+        _("Implemented"),
+        _("Action items done"),
+        _("Action items"),
+        _("Ratings"),
+        _("Average rating"),
+    ]
+
+
+def _outcome_rows(export):
+    return (
+        Outcome.objects.filter(community=export.community)
+        .select_related(
+            "meeting", "agenda_item", "responsible_organization", "responsible_resident"
+        )
+        .order_by("pk")
+    )
+
+
+def _outcome_row(export, outcome):
+    return [
+        outcome.meeting.title,
+        outcome.agenda_item.title,
+        outcome.decision,
+        outcome.get_status_display(),
+        outcome.responsible_name,
+        local(outcome.decided_at),
+        local(outcome.implemented_at),
+        outcome.action_done,
+        outcome.action_total,
+        outcome.rating_count,
+        outcome.rating_average,
+    ]
+
+
+def _action_headers():
+    return [
+        _("Outcome"),
+        _("What is to be done"),
+        _("Owner"),
+        _("Due"),
+        _("Status"),
+        _("Done"),
+        _("Overdue"),
+    ]
+
+
+def _action_rows(export):
+    return (
+        ActionItem.objects.filter(community=export.community)
+        .select_related(
+            "outcome__agenda_item", "owner_resident", "owner_user", "owner_organization"
+        )
+        .order_by("outcome_id", "position", "pk")
+    )
+
+
+def _action_row(export, item):
+    today = timezone.localdate()
+    return [
+        item.outcome.agenda_item.title,
+        item.description,
+        item.owner_name,
+        item.due_on,
+        item.get_status_display(),
+        local(item.done_at),
+        yes_no(item.status != ActionStatus.DONE and item.due_on < today),
+    ]
+
+
+def _pledge_headers():
+    return [
+        _("Outcome"),
+        _("What is needed"),
+        _("Pledged by"),
+        _("Quantity pledged"),
+        _("Received"),
+        _("Unit"),
+        _("Status"),
+        _("Recorded by staff on their behalf"),
+        _("Pledged"),
+    ]
+
+
+def _pledge_rows(export):
+    return (
+        Pledge.objects.filter(community=export.community)
+        .select_related("need__outcome__agenda_item", "resident", "organization")
+        .order_by("need_id", "pk")
+    )
+
+
+def _pledge_row(export, pledge):
+    return [
+        pledge.need.outcome.agenda_item.title,
+        pledge.need.description,
+        pledge.pledger_name,
+        pledge.quantity,
+        pledge.received_quantity,
+        pledge.need.unit,
+        pledge.get_status_display(),
+        yes_no(pledge.on_behalf),
+        local(pledge.pledged_at),
+    ]
+
+
+def _ballot_headers():
+    return [
+        _("Vote"),
+        _("Voter"),
+        _("Choice"),
+        _("Cast"),
+        _("Voted"),
+    ]
+
+
+def _ballot_rows(export):
+    # Open (named) ballots only: a secret ballot is never linked to its voter.
+    return (
+        BallotReceipt.objects.filter(
+            voting_round__community=export.community,
+            voting_round__ballot=BallotKind.OPEN,
+        )
+        .select_related("voting_round", "voter")
+        .order_by("voting_round_id", "pk")
+    )
+
+
+def _ballot_row(export, receipt):
+    labels = _option_labels(export, receipt.voting_round_id)
+    return [
+        receipt.voting_round.question,
+        receipt.voter.name,
+        "、".join(labels.get(pk, "") for pk in receipt.options),
+        receipt.get_via_display(),
+        local(receipt.cast_at),
+    ]
+
+
+def _option_labels(export, round_id) -> dict:
+    """The options' names of a round, read once per export and round."""
+    cache = export.__dict__.setdefault("_option_labels", {})
+    if round_id not in cache:
+        cache[round_id] = {
+            o.pk: str(o.label) for o in Option.objects.filter(voting_round_id=round_id)
+        }
+    return cache[round_id]
+
+
 TABLES: dict[str, Table] = {
     ExportKind.TOPICS: Table(
         lambda: _("Topics"), _topic_headers, _topic_rows, _topic_row
@@ -169,6 +327,18 @@ TABLES: dict[str, Table] = {
     ),
     ExportKind.RESIDENTS: Table(
         lambda: _("Residents"), _resident_headers, _resident_rows, _resident_row
+    ),
+    ExportKind.OUTCOMES: Table(
+        lambda: _("Outcomes"), _outcome_headers, _outcome_rows, _outcome_row
+    ),
+    ExportKind.ACTION_ITEMS: Table(
+        lambda: _("Action items"), _action_headers, _action_rows, _action_row
+    ),
+    ExportKind.PLEDGES: Table(
+        lambda: _("Pledges"), _pledge_headers, _pledge_rows, _pledge_row
+    ),
+    ExportKind.BALLOTS: Table(
+        lambda: _("Ballots"), _ballot_headers, _ballot_rows, _ballot_row
     ),
 }
 

@@ -5,7 +5,15 @@ from council.models import Meeting
 
 from .models import PERSONAL_KINDS, ExportFormat, ExportKind
 
-AVAILABLE_KINDS = [ExportKind.TOPICS, ExportKind.ATTENDANCE, ExportKind.RESIDENTS]
+AVAILABLE_KINDS = [
+    ExportKind.TOPICS,
+    ExportKind.ATTENDANCE,
+    ExportKind.OUTCOMES,
+    ExportKind.ACTION_ITEMS,
+    ExportKind.PLEDGES,
+    ExportKind.BALLOTS,
+    ExportKind.RESIDENTS,
+]
 
 
 class ExportForm(forms.Form):

@@ -312,6 +312,10 @@ def build_town() -> Town:
         SatisfactionRating.objects.create(
             outcome=outcome, resident=r["dong"], score=3, created_at=at(26)
         )
+        # The counters the outcomes services keep on the outcome.
+        Outcome.objects.filter(pk=outcome.pk).update(
+            rating_count=2, rating_total=8, action_total=2, action_done=1
+        )
         _notice(r["xian"], f"outcome:{outcome.pk}:rate", read_at=at(26))
         PageOpen.objects.create(
             community=community,

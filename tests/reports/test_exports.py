@@ -170,3 +170,27 @@ def test_attendance_needs_a_meeting(client, town):
         "Choose the meeting" in response.content.decode()
     )
     assert not Export.objects.exists()
+
+
+def test_outcomes_action_items_pledges_and_open_ballots(town, frozen):
+    outcome = _sheet(_run(town, "outcomes", language="zh-hans"))
+    assert len(outcome) == 2
+    assert outcome[1][2] == "修好三号楼路灯。" and outcome[1][4] == "大东"
+    assert outcome[1][6] == datetime(2026, 11, 25, 12, 0)
+    assert outcome[1][9:] == [2, 4.0]
+    items = _sheet(_run(town, "action_items", language="zh-hans"))
+    assert sorted((r[1], r[6]) for r in items[1:]) == [
+        ("买灯泡", "是"),
+        ("请电工", "否"),
+    ]
+    pledges = _sheet(_run(town, "pledges", language="zh-hans"))
+    assert [(r[2], r[3], r[5]) for r in pledges[1:]] == [("大东", 2, "个")]
+    ballots = _sheet(_run(town, "ballots", language="zh-hans"))
+    assert sorted(r[1] for r in ballots[1:]) == ["伯伯", "阿英"]
+
+
+def test_secret_ballots_are_never_exported(town, frozen):
+    from voting.models import VotingRound
+
+    VotingRound.objects.update(ballot="secret")
+    assert len(_sheet(_run(town, "ballots", language="zh-hans"))) == 1  # headers
