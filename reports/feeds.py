@@ -15,6 +15,7 @@ from council.exports import ics_calendar, ics_event, ics_uid, meeting_event
 from council.models import MeetingStatus
 from council.selectors import meetings_visible_to
 from topics.models import CollectionWindow
+from voting.models import RoundStatus, VotingRound
 
 from .models import CalendarFeed
 
@@ -59,4 +60,20 @@ def community_calendar(feed: CalendarFeed, *, base_url: str, host: str) -> bytes
 
 
 def _round_events(feed, *, base_url, host, since):
-    return []
+    """The deadline of every vote its owner may see (drafts are not announced)."""
+    if not feed.user.has_perm("voting.view_rounds", feed.community):
+        return
+    rounds = (
+        VotingRound.objects.filter(community=feed.community, closes_at__gte=since)
+        .exclude(status=RoundStatus.DRAFT)
+        .select_related("community")
+        .order_by("closes_at", "pk")
+    )
+    for voting_round in rounds:
+        yield ics_event(
+            uid=ics_uid("vote", voting_round.pk, host),
+            summary=_("Voting closes: %(question)s")
+            % {"question": voting_round.question},
+            starts_at=voting_round.closes_at,
+            url=base_url + voting_round.get_absolute_url(),
+        )

@@ -32,7 +32,48 @@ def meeting_section(request, meeting) -> dict | None:
     }
 
 
+def outcome_section(request, outcome) -> None:
+    """Note that a resident opened the outcome's page; nothing is shown."""
+    resident = resident_for_user(user=request.user, community=outcome.community)
+    if resident is not None:
+        page_open_record(
+            resident=resident,
+            meeting=outcome.meeting,
+            page=OpenedPage.OUTCOME,
+            object_id=outcome.pk,
+        )
+    return None
+
+
+def minutes_section(request, minutes) -> None:
+    """Note that a resident opened the published minutes; nothing is shown."""
+    if not minutes.is_published:
+        return None
+    meeting = minutes.meeting
+    resident = resident_for_user(user=request.user, community=meeting.community)
+    if resident is not None:
+        page_open_record(
+            resident=resident,
+            meeting=meeting,
+            page=OpenedPage.MINUTES,
+            object_id=minutes.pk,
+        )
+    return None
+
+
 def register() -> None:
+    register_page_section(
+        page="outcomes.outcome",
+        order=90,
+        template_name="reports/partials/_nothing.html",
+        context=outcome_section,
+    )
+    register_page_section(
+        page="outcomes.minutes",
+        order=90,
+        template_name="reports/partials/_nothing.html",
+        context=minutes_section,
+    )
     register_page_section(
         page="council.meeting",
         order=90,

@@ -77,3 +77,13 @@ def test_outsiders_get_no_feed_page(client, town):
     client.force_login(UserFactory())
     response = client.get(reverse("reports:calendar", args=[town.community.slug]))
     assert response.status_code == 403
+
+
+def test_feed_has_the_deadline_of_each_vote(client, town, frozen):
+    from voting.models import VotingRound
+
+    vote = VotingRound.objects.get()
+    feed = _feed(client, town.residents["ying"].user, town.community)
+    event = _events(client, feed)["表决截止：是否同意修三号楼路灯？"]
+    assert event.decoded("dtstart") == vote.closes_at
+    assert str(event["url"]).endswith(vote.get_absolute_url())

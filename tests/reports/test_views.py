@@ -267,3 +267,17 @@ def test_district_table_is_paginated_in_sort_order(client, town, frozen, monkeyp
     assert "sort=name&amp;dir=asc&amp;page=2" in first.content.decode()
     table = second.content.decode().split('data-testid="district-table"')[1]
     assert "汀塘社区" in table.split("</table>")[0]
+
+
+def test_opening_an_outcome_page_counts_towards_awareness(client, town, frozen):
+    from outcomes.models import Outcome
+    from reports.models import PageOpen
+
+    outcome = Outcome.objects.get()
+    resident = town.residents["xian"]
+    client.force_login(resident.user)
+    url = reverse("outcomes:outcome", args=[town.community.slug, outcome.pk])
+    assert client.get(url).status_code == 200
+    assert PageOpen.objects.filter(
+        resident=resident, page="outcome", object_id=outcome.pk
+    ).exists()
