@@ -1,16 +1,18 @@
 """The council's figures: participation (参与度), awareness (知晓率), satisfaction (满意度).
 
-Each figure is counted by the database over residents, grouped by community, in a
-fixed number of queries whatever the number of communities or residents: one
-query for every count of people (each act is an EXISTS over the resident row), one
-for topics by category and status, one for the decision times. `DEFINITIONS` is
+Each figure is counted for many communities at once, in a fixed number of queries
+whatever the number of communities or residents: one query of (community,
+resident) pairs per kind of act, counted with sets; one each for topics by
+category and status, decision and implementation times, ratings, overdue action
+items and turnout. `DEFINITIONS` is
 the text shown beside each figure on the pages and in the README.
 
 A scope is either a period [start, end) or one meeting's cycle:
 
 - period: acts done in the period; the residents registered before its end.
 - meeting: acts on the meeting's topics (those submitted into its collection
-  period or put on its agenda), attendance at it, its pages and notices; every
+  period or put on its agenda), attendance at it, its votes and pledges, its
+  pages and the notices about it, its minutes and its outcomes; every
   resident of the community.
 """
 
