@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from ..models import (
@@ -15,12 +16,16 @@ from ..models import (
 )
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
-MIN_DURATION = timedelta(minutes=1)
 MAX_DURATION = timedelta(days=30)
 REMINDER_BEFORE = timedelta(hours=1)
 # A reminder that would fall in quiet hours goes this long before they start.
 QUIET_MARGIN = timedelta(minutes=30)
 _CHUNK = 1000
+
+
+def min_duration() -> timedelta:
+    """How long a vote stays open at least (VOTING_MIN_OPEN_SECONDS, a minute)."""
+    return timedelta(seconds=settings.VOTING_MIN_OPEN_SECONDS)
 
 
 @dataclass(frozen=True)

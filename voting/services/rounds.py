@@ -44,13 +44,13 @@ from .common import (
     _CHUNK,
     MAX_DURATION,
     MAX_OPTIONS,
-    MIN_DURATION,
     MIN_OPTIONS,
     QUIET_MARGIN,
     REMINDER_BEFORE,
     _charter_electorate,
     _event,
     _locked,
+    min_duration,
 )
 
 # -- creating and opening ----------------------------------------------------------
@@ -131,7 +131,7 @@ def round_create(
     if opens_at is not None and opens_at < now - timedelta(minutes=5):
         raise ValidationError({"opens_at": _("Choose a time in the future.")})
     start = max(opens_at or now, now)
-    if closes_at <= start + MIN_DURATION:
+    if closes_at <= start + min_duration():
         raise ValidationError(
             {"closes_at": _("Voting must stay open for at least a minute.")}
         )
@@ -393,7 +393,7 @@ def round_open(
     opens_at = voting_round.opens_at
     if opens_at is None or opens_at < now:
         opens_at = now
-    if voting_round.closes_at <= opens_at + MIN_DURATION:
+    if voting_round.closes_at <= opens_at + min_duration():
         raise ValidationError(
             {
                 "closes_at": _(
