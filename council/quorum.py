@@ -13,6 +13,8 @@ gate on `meeting_quorum(meeting).can_vote`.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Exists, OuterRef, Q
+
 from core.display import local_day
 
 from .models import (
@@ -99,11 +101,38 @@ def compute_quorum(
 
 
 def meeting_quorum(meeting: Meeting) -> QuorumReport:
-    """Return the live quorum and coverage of a meeting (two queries)."""
-    return compute_quorum(
-        council=meeting.council,
-        seats=meeting_seats(meeting),
-        attendances=Attendance.objects.filter(meeting=meeting).only(
-            "resident_id", "seat_id", "role", "status"
-        ),
+    """Return the live quorum and coverage of a meeting, counted in the database.
+
+    One query whatever the number of seats (the same rules as compute_quorum:
+    a seat is present when its holder is, or its alternate stands in for it);
+    present_seat_ids is left empty.
+    """
+    present = Attendance.objects.filter(
+        meeting_id=meeting.pk, status__in=PRESENT_STATUSES
+    )
+    is_present = Q(
+        Exists(present.filter(resident_id=OuterRef("resident_id")))
+    ) | Q(
+        Exists(
+            present.filter(role=AttendanceRole.ALTERNATE, seat_id=OuterRef("pk"))
+        )
+    )
+    counts = (
+        Seat.objects.filter(council_id=meeting.council_id)
+        .current(on=local_day(meeting.starts_at))
+        .aggregate(
+            seated=Count("pk"),
+            present=Count("pk", filter=is_present),
+            kinds_total=Count("kind_id", distinct=True),
+            kinds_present=Count("kind_id", distinct=True, filter=is_present),
+        )
+    )
+    council = meeting.council
+    return QuorumReport(
+        seated=counts["seated"],
+        present=counts["present"],
+        required=council.quorum_required(counts["seated"]),
+        kinds_present=counts["kinds_present"],
+        kinds_required=council.required_kind_coverage,
+        kinds_total=counts["kinds_total"],
     )

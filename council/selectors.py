@@ -5,15 +5,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.display import local_day
 from residents.models import Resident
 from topics.models import Topic, TopicEvent, TopicEventKind, TopicStatus
 
 from .models import (
+    PRESENT_STATUSES,
     AgendaItem,
     Attendance,
     AttendanceChange,
@@ -25,7 +27,7 @@ from .models import (
     MeetingStatus,
     Seat,
 )
-from .quorum import compute_quorum, meeting_seats
+from .quorum import compute_quorum, meeting_quorum, meeting_seats
 
 
 def council_page(*, council: Council, former_page: int = 1, page_size: int = 25):
@@ -185,45 +187,42 @@ def meeting_timeline(meeting: Meeting, now: datetime | None = None):
 
 
 def meeting_detail(*, meeting: Meeting, user, resident: Resident | None):
-    """Everything the meeting page shows, in a fixed number of queries."""
-    invitations = Invitation.objects.select_related("resident", "organization")
+    """Everything the meeting page shows, in a fixed number of queries.
+
+    Counts and the quorum come from the database: the page loads no seat,
+    invitation or attendance row but the resident's own invitations.
+    """
     items = list(
         meeting.agenda_items.select_related("topic")
-        .prefetch_related(Prefetch("invitations", queryset=invitations))
+        .annotate(invitation_count=Count("invitations"))
         .order_by("position", "pk")
     )
-    seats = list(meeting_seats(meeting))
-    attendances = list(
-        Attendance.objects.filter(meeting=meeting).only(
-            "resident_id", "seat_id", "role", "status"
-        )
-    )
-    quorum = compute_quorum(
-        council=meeting.council, seats=seats, attendances=attendances
+    seats = Seat.objects.filter(council_id=meeting.council_id).current(
+        on=local_day(meeting.starts_at)
     )
     my_invitations = []
+    is_seated = False
     if resident is not None:
-        member_org_ids = set(resident.organizations.values_list("pk", flat=True))
-        for item in items:
-            for invitation in item.invitations.all():
-                if invitation.resident_id == resident.pk or (
-                    invitation.organization_id in member_org_ids
-                ):
-                    my_invitations.append(invitation)
-    invitation_count = sum(len(item.invitations.all()) for item in items)
-    is_seated = resident is not None and any(
-        resident.pk in (seat.resident_id, seat.alternate_id) for seat in seats
-    )
+        my_invitations = list(
+            Invitation.objects.filter(meeting=meeting)
+            .filter(
+                Q(resident=resident)
+                | Q(organization__in=resident.organizations.values("pk"))
+            )
+            .select_related("agenda_item", "resident", "organization")
+            .order_by("agenda_item__position", "agenda_item_id", "pk")
+        )
+        is_seated = seats.filter(Q(resident=resident) | Q(alternate=resident)).exists()
     return {
         "items": items,
-        "seats": seats,
-        "quorum": quorum,
+        "seat_count": seats.count(),
+        "quorum": meeting_quorum(meeting),
         "timeline": meeting_timeline(meeting),
         "my_invitations": my_invitations,
-        "invitation_count": invitation_count,
-        "attendance_count": sum(
-            1 for a in attendances if a.status in ("in_person", "online")
-        ),
+        "invitation_count": sum(item.invitation_count for item in items),
+        "attendance_count": Attendance.objects.filter(
+            meeting=meeting, status__in=PRESENT_STATUSES
+        ).count(),
         "is_seated": is_seated,
     }
 
