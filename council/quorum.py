@@ -10,7 +10,6 @@ gate on `meeting_quorum(meeting).can_vote`.
 - Coverage counts the distinct seat kinds with at least one seat present.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -65,57 +64,16 @@ def meeting_seats(meeting: Meeting):
     )
 
 
-def compute_quorum(
-    *,
-    council,
-    seats: Iterable[Seat],
-    attendances: Iterable[Attendance],
-) -> QuorumReport:
-    """Compute quorum and coverage from already-loaded seats and attendance rows."""
-    seats = list(seats)
-    present_residents = set()
-    standing_in_for = set()
-    for attendance in attendances:
-        if attendance.status not in PRESENT_STATUSES:
-            continue
-        if attendance.resident_id:
-            present_residents.add(attendance.resident_id)
-        if attendance.role == AttendanceRole.ALTERNATE and attendance.seat_id:
-            standing_in_for.add(attendance.seat_id)
-    present_ids = set()
-    kinds_present = set()
-    for seat in seats:
-        if seat.resident_id in present_residents or seat.pk in standing_in_for:
-            present_ids.add(seat.pk)
-            kinds_present.add(seat.kind_id)
-    kinds_total = len({seat.kind_id for seat in seats})
-    return QuorumReport(
-        seated=len(seats),
-        present=len(present_ids),
-        required=council.quorum_required(len(seats)),
-        kinds_present=len(kinds_present),
-        kinds_required=council.required_kind_coverage,
-        kinds_total=kinds_total,
-        present_seat_ids=frozenset(present_ids),
-    )
-
-
 def meeting_quorum(meeting: Meeting) -> QuorumReport:
     """Return the live quorum and coverage of a meeting, counted in the database.
 
-    One query whatever the number of seats (the same rules as compute_quorum:
-    a seat is present when its holder is, or its alternate stands in for it);
-    present_seat_ids is left empty.
+    One query whatever the number of seats; present_seat_ids is left empty.
     """
     present = Attendance.objects.filter(
         meeting_id=meeting.pk, status__in=PRESENT_STATUSES
     )
-    is_present = Q(
-        Exists(present.filter(resident_id=OuterRef("resident_id")))
-    ) | Q(
-        Exists(
-            present.filter(role=AttendanceRole.ALTERNATE, seat_id=OuterRef("pk"))
-        )
+    is_present = Q(Exists(present.filter(resident_id=OuterRef("resident_id")))) | Q(
+        Exists(present.filter(role=AttendanceRole.ALTERNATE, seat_id=OuterRef("pk")))
     )
     counts = (
         Seat.objects.filter(council_id=meeting.council_id)
