@@ -41,6 +41,7 @@ SIZES = {
 # (name, role, how to build the path from the seeded data)
 PAGES = [
     ("community home", "resident", lambda d: f"/c/{d['slug']}/"),
+    ("community home (staff)", "staff", lambda d: f"/c/{d['slug']}/"),
     ("topic list, newest", "resident", lambda d: f"/c/{d['slug']}/topics/"),
     (
         "topic list, most endorsed",

@@ -280,6 +280,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=18, minute=0),  # Asia/Shanghai, before quiet hours
     },
+    # -- residents --
+    "residents-refresh-stale-community-stats": {
+        "task": "residents.tasks.refresh_stale_community_stats",
+        "schedule": 600.0,
+    },
     # -- topics --
     "topics-sweep-collection-windows": {
         "task": "topics.tasks.sweep_collection_windows",

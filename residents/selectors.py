@@ -10,6 +10,7 @@ from .mobile import normalize_mobile
 from .models import (
     CodeStatus,
     Community,
+    CommunityStats,
     LoginLink,
     Membership,
     MobileChange,
@@ -75,17 +76,24 @@ def community_directory(*, query: str = "") -> QuerySet:
     return communities
 
 
-def community_summary(*, community: Community) -> dict:
-    """Counts shown on the community home page (one query each, whatever the size)."""
-    resident_counts = Resident.objects.filter(community=community).aggregate(
-        total=Count("pk"),
-        with_login=Count("pk", filter=Q(user__isnull=False)),
-        elderly_alone=Count("pk", filter=Q(is_elderly_alone=True)),
-        left_behind_children=Count("pk", filter=Q(is_left_behind_child=True)),
-        with_disability=Count("pk", filter=Q(has_disability=True)),
-        households=Count("household", distinct=True, filter=~Q(household="")),
-    )
-    return {"residents": resident_counts}
+def community_stats(*, community: Community) -> CommunityStats | None:
+    """The community's kept resident counts (one row, no counting), or None yet."""
+    return CommunityStats.objects.filter(community_id=community.pk).first()
+
+
+def community_summary(*, stats: CommunityStats) -> dict:
+    """Counts shown on the community home page, from the kept counts."""
+    return {
+        "residents": {
+            "total": stats.residents,
+            "with_login": stats.with_login,
+            "elderly_alone": stats.elderly_alone,
+            "left_behind_children": stats.left_behind_children,
+            "with_disability": stats.with_disability,
+            "households": stats.households,
+        },
+        "refreshed_at": stats.refreshed_at,
+    }
 
 
 def organizations_by_kind(
@@ -125,21 +133,15 @@ def resident_list(
     return residents.order_by("name_pinyin", "pk")
 
 
-def _building_order(building: str):
+def building_sort_key(building: str):
+    """1, 2 … 10 (not 1, 10, 2); names without a number last."""
     digits = "".join(ch for ch in building if ch.isdigit())
     return (int(digits) if digits else float("inf"), building)
 
 
-def resident_buildings(*, community: Community) -> list[str]:
-    """The buildings residents are registered in, 1, 2 ... 10 (not 1, 10, 2)."""
-    buildings = (
-        Resident.objects.filter(community=community)
-        .exclude(building="")
-        .values_list("building", flat=True)
-        .distinct()
-        .order_by()
-    )
-    return sorted(buildings, key=_building_order)
+def resident_buildings(*, stats: CommunityStats) -> list[str]:
+    """The buildings residents are registered in, 1, 2 ... 10 (from the kept counts)."""
+    return list(stats.buildings)
 
 
 def resident_by_name_or_mobile(*, community: Community, text: str) -> Resident:

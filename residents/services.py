@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from .mobile import normalize_mobile
 from .models import (
     CodeStatus,
     Community,
+    CommunityStats,
     ImportStatus,
     LoginLink,
     Membership,
@@ -32,6 +35,7 @@ from .models import (
     Role,
 )
 from .predicates import forget_roles, login_is_community_only
+from .selectors import building_sort_key
 from .texting import TextNotSent, send_text
 
 User = get_user_model()
@@ -148,6 +152,68 @@ def _save_resident(resident: Resident, **save_kwargs) -> None:
         raise _mobile_taken_error(resident.mobile) from exc
 
 
+# -- kept counts -------------------------------------------------------------
+
+# A community up to this many residents is recounted right after a write (a few
+# milliseconds); a larger one by a task, at most once per STATS_TASK_DELAY.
+STATS_SYNC_LIMIT = 20_000
+STATS_TASK_DELAY = 30  # seconds
+
+
+def community_stats_refresh(*, community_id: int) -> CommunityStats:
+    """Recount the community's residents and keep the counts (two queries)."""
+    residents = Resident.objects.filter(community_id=community_id)
+    counts = residents.aggregate(
+        residents=Count("pk"),
+        with_login=Count("pk", filter=Q(user__isnull=False)),
+        elderly_alone=Count("pk", filter=Q(is_elderly_alone=True)),
+        left_behind_children=Count("pk", filter=Q(is_left_behind_child=True)),
+        with_disability=Count("pk", filter=Q(has_disability=True)),
+        households=Count("household", distinct=True, filter=~Q(household="")),
+    )
+    buildings = (
+        residents.exclude(building="")
+        .values_list("building", flat=True)
+        .distinct()
+        .order_by()
+    )
+    stats, _created = CommunityStats.objects.update_or_create(
+        community_id=community_id,
+        defaults={
+            **counts,
+            "buildings": sorted(buildings, key=building_sort_key),
+            "refreshed_at": timezone.now(),
+        },
+    )
+    return stats
+
+
+def community_stats_changed(*, community_id: int) -> None:
+    """Recount the community's residents once this transaction commits.
+
+    At once for a small community, so its pages stay exact; by a task a little
+    later for a large one (several writes in a row make one recount).
+    """
+    transaction.on_commit(lambda: _recount(community_id))
+
+
+def _recount(community_id: int) -> None:
+    size = (
+        CommunityStats.objects.filter(community_id=community_id)
+        .values_list("residents", flat=True)
+        .first()
+    )
+    if size is None or size <= STATS_SYNC_LIMIT:
+        community_stats_refresh(community_id=community_id)
+        return
+    if cache.add(f"community-stats-queued:{community_id}", 1, STATS_TASK_DELAY + 60):
+        from .tasks import refresh_community_stats
+
+        refresh_community_stats.apply_async(
+            args=[community_id], countdown=STATS_TASK_DELAY
+        )
+
+
 @transaction.atomic
 def resident_create(*, community: Community, **fields) -> Resident:
     """Register a resident (with or without a login) in the community."""
@@ -157,6 +223,7 @@ def resident_create(*, community: Community, **fields) -> Resident:
     resident = Resident(community=community, **fields)
     _check_resident(resident)
     _save_resident(resident)
+    community_stats_changed(community_id=community.pk)
     return resident
 
 
@@ -181,6 +248,7 @@ def resident_update(*, resident: Resident, **fields) -> Resident:
     if "birth_date" in fields:
         update_fields.add("birth_year")  # follows the date
     _save_resident(resident, update_fields=sorted(update_fields))
+    community_stats_changed(community_id=resident.community_id)
     if resident.mobile != old_mobile:
         LoginLink.objects.filter(resident=resident, status=CodeStatus.PENDING).update(
             status=CodeStatus.REPLACED, decided_at=timezone.now()
@@ -302,6 +370,7 @@ def _give_login(resident: Resident, *, created_by: User | None) -> OneTimeCode:
         user.save()
         resident.user = user
         resident.save(update_fields=["user", "updated_at"])
+        community_stats_changed(community_id=resident.community_id)
         Membership.objects.get_or_create(
             user=user, community_id=resident.community_id, role=Role.RESIDENT
         )
@@ -537,6 +606,7 @@ def _link_resident(link: LoginLink, user: User) -> Resident:
         )
     resident.user = user
     resident.save(update_fields=["user", "updated_at"])
+    community_stats_changed(community_id=resident.community_id)
     Membership.objects.get_or_create(
         user=user, community_id=resident.community_id, role=Role.RESIDENT
     )
@@ -1132,6 +1202,7 @@ def resident_import_run(*, resident_import: ResidentImport) -> ResidentImport:
             locked.raw_rows = []
             locked.finished_at = timezone.now()
             locked.save()
+            community_stats_changed(community_id=community.pk)
             return locked
     except IntegrityError:
         # A resident with one of these numbers was saved between the check and

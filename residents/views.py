@@ -46,7 +46,7 @@ from .models import (
     ResidentImport,
 )
 from .predicates import login_is_community_only
-from .selectors import communities_for_user, community_summary, organizations_by_kind
+from .selectors import communities_for_user, organizations_by_kind
 
 PAGE_SIZE = getattr(settings, "PAGE_SIZE", 25)
 
@@ -129,15 +129,15 @@ def community_home(request, community):
 @community_view("residents.view_community")
 def _community_home(request, community):
     can_see_counts = request.user.has_perm("residents.view_resident_counts", community)
+    summary = None
+    if can_see_counts:  # counts of vulnerable residents: for staff, not residents
+        summary = selectors.community_summary(stats=_stats(community))
     return render(
         request,
         "residents/community_home.html",
         {
             "community": community,
-            # Counts of vulnerable residents are for staff, not for residents.
-            "summary": community_summary(community=community)
-            if can_see_counts
-            else None,
+            "summary": summary,
             "organizations_by_kind": organizations_by_kind(community=community),
             "sections": home_sections(request=request, community=community),
         },
@@ -147,13 +147,29 @@ def _community_home(request, community):
 # -- residents ---------------------------------------------------------------
 
 
+def _stats(community):
+    """The kept resident counts; counted once now if the community has none yet."""
+    return selectors.community_stats(
+        community=community
+    ) or services.community_stats_refresh(community_id=community.pk)
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (the kept one), so it never runs COUNT(*)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
 @community_view("residents.view_residents")
 def resident_list(request, community):
     query = request.GET.get("q", "").strip()[:100]
     tag = request.GET.get("tag", "")
     if tag not in selectors.RESIDENT_TAGS:
         tag = ""
-    buildings = selectors.resident_buildings(community=community)
+    stats = _stats(community)
+    buildings = selectors.resident_buildings(stats=stats)
     building = request.GET.get("building", "")
     if building not in buildings:
         building = ""
@@ -165,7 +181,11 @@ def resident_list(request, community):
         building=building,
         by_mobile=can_see_contacts,
     )
-    page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    if query or tag or building:
+        paginator = Paginator(residents, PAGE_SIZE)
+    else:  # everyone: the kept count, not COUNT(*) over the community
+        paginator = _CountedPaginator(residents, PAGE_SIZE, count=stats.residents)
+    page = paginator.get_page(request.GET.get("page"))
     tags = [
         (name, Resident._meta.get_field(name).verbose_name)
         for name in selectors.RESIDENT_TAGS
@@ -186,6 +206,8 @@ def resident_list(request, community):
             "tag": tag,
             "building": building,
             "buildings": buildings,
+            # Past a few dozen buildings a drop-down is longer than the page.
+            "building_choices": buildings if len(buildings) <= 60 else None,
             "filter_query": urlencode(filters),
             "filter_params": list(filters.items()),
             "tags": tags,
