@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from config.celery import app
 from council import services
+from council.services import meetings as meeting_services
 from council.tasks import sweep_meeting_reminders
 from notifications.models import Notification
 from tests.council.factories import seat_council
@@ -76,7 +77,7 @@ def test_sweep_sends_a_reminder_the_eta_task_missed(worker, community, staff_use
     starts_at = timezone.now() + timedelta(hours=20)
     with pytest.MonkeyPatch.context() as patch:
         # The ETA tasks are lost (broker flushed): nothing is queued.
-        patch.setattr(services, "_schedule_reminders", lambda meeting: None)
+        patch.setattr(meeting_services, "_schedule_reminders", lambda meeting: None)
         services.meeting_schedule(
             community=community,
             by=staff_user,
