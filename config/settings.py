@@ -129,6 +129,9 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="yishihui"),
         }
     }
+    # Sessions read from Redis, written through to the database: one query less
+    # on every page, and no one is logged out when Redis restarts.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
