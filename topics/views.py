@@ -229,6 +229,23 @@ def topic_record(request, community, resident_pk):
     return _handle_submit(request, community, submitter=submitter, on_behalf=True)
 
 
+def _comment_urls(community, topic) -> dict:
+    """The comment links of a topic page, reversed once for all its comments."""
+    return {
+        "topic_url": topic.get_absolute_url(),
+        "comment_url": reverse(
+            "topics:comment_create",
+            kwargs={"community": community.slug, "pk": topic.pk},
+        ),
+        "report_url": reverse(
+            "topics:comment_report", kwargs={"community": community.slug, "pk": 0}
+        ),
+        "hide_url": reverse(
+            "topics:comment_hide", kwargs={"community": community.slug, "pk": 0}
+        ),
+    }
+
+
 @community_view("topics.view_topics")
 def topic_detail(request, community, pk):
     topic = _get_topic(community, pk)
@@ -236,6 +253,25 @@ def topic_detail(request, community, pk):
     can_moderate = request.user.has_perm("topics.moderate_comments", community)
     is_submitter = resident is not None and topic.submitter_id == resident.pk
     may_act = is_submitter or request.user.has_perm("topics.record_topic", community)
+    comment_page = selectors.topic_comments(
+        topic=topic,
+        with_reports=can_moderate,
+        start=_int_or_none(request.GET.get("comments_from")) or 0,
+    )
+    can_comment = request.user.has_perm("topics.comment_topic", community)
+    if request.htmx and "comments_from" in request.GET:
+        return render(  # "Show more comments": the next page alone
+            request,
+            "topics/partials/_comment_page.html",
+            {
+                "community": community,
+                "topic": topic,
+                **comment_page,
+                **_comment_urls(community, topic),
+                "can_comment": can_comment,
+                "can_moderate": can_moderate,
+            },
+        )
     return render(
         request,
         "topics/topic_detail.html",
@@ -244,15 +280,14 @@ def topic_detail(request, community, pk):
             "topic": topic,
             "photos": list(topic.photos.all()),
             "events": list(topic.events.all()),
-            "comments": selectors.topic_comments(
-                topic=topic, with_reports=can_moderate
-            ),
+            **comment_page,
+            **_comment_urls(community, topic),
             "resident": resident,
             "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
             "is_submitter": is_submitter,
             "can_endorse": resident is not None
             and request.user.has_perm("topics.endorse_topic", community),
-            "can_comment": request.user.has_perm("topics.comment_topic", community),
+            "can_comment": can_comment,
             "can_moderate": can_moderate,
             "can_edit": may_act and topic.is_editable,
             "can_withdraw": may_act and topic.is_withdrawable,
@@ -379,8 +414,8 @@ def topic_endorse(request, community, pk):
 def comment_create(request, community, pk):
     topic = _get_topic(community, pk)
     form = CommentForm(request.POST)
+    parent = None
     if form.is_valid():
-        parent = None
         if form.cleaned_data.get("parent"):
             parent = Comment.objects.filter(
                 topic=topic, pk=form.cleaned_data["parent"]
@@ -406,9 +441,12 @@ def comment_create(request, community, pk):
             {
                 "community": community,
                 "topic": topic,
-                "comments": selectors.topic_comments(
-                    topic=topic, with_reports=can_moderate
+                **selectors.topic_comments(
+                    topic=topic,
+                    with_reports=can_moderate,
+                    start=selectors.comments_start_for(topic=topic, parent=parent),
                 ),
+                **_comment_urls(community, topic),
                 "comment_form": form,
                 "can_comment": True,
                 "can_moderate": can_moderate,
