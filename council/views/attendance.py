@@ -33,7 +33,8 @@ from .common import meeting_or_404, perms_for
 # -- attendance -------------------------------------------------------------------
 
 
-CHECK_IN_PAGE_SIZE = 50
+# Search first: a page the size of a phone screen or two, and the name box above it.
+CHECK_IN_PAGE_SIZE = 20
 
 
 def _attendance_context(request, community, meeting):
