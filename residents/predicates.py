@@ -6,32 +6,62 @@ permissions asks the database once.
 """
 
 import rules
-from django.db.models import Q
+from django.utils.functional import SimpleLazyObject, empty
 
 from .models import Membership, Role
 
 _CACHE_ATTR = "_yishihui_roles_by_community"
+_MEMBERSHIPS_ATTR = "_yishihui_memberships"
+
+
+def _unwrapped(user):
+    """The user itself, not request.user's lazy wrapper (their __dict__ differ)."""
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
+def memberships_of(user) -> list:
+    """The user's memberships with their communities, read once per user object.
+
+    One query serves the roles in every community (roles_in) and the navigation's
+    list of the user's communities (selectors.communities_for_user).
+    """
+    user = _unwrapped(user)
+    if _MEMBERSHIPS_ATTR not in user.__dict__:
+        user.__dict__[_MEMBERSHIPS_ATTR] = list(
+            Membership.objects.filter(user=user).select_related("community")
+        )
+    return user.__dict__[_MEMBERSHIPS_ATTR]
 
 
 def roles_in(user, community) -> frozenset[str]:
     """Return the roles `user` holds in `community` (district officer included)."""
     if user is None or not user.is_authenticated or community is None:
         return frozenset()
+    user = _unwrapped(user)
     cache = user.__dict__.setdefault(_CACHE_ATTR, {})
     if community.pk not in cache:
         cache[community.pk] = frozenset(
-            Membership.objects.filter(
-                Q(community_id=community.pk)
-                | Q(role=Role.DISTRICT_OFFICER, district_id=community.district_id),
-                user=user,
-            ).values_list("role", flat=True)
+            membership.role
+            for membership in memberships_of(user)
+            if membership.community_id == community.pk
+            or (
+                membership.role == Role.DISTRICT_OFFICER
+                and membership.district_id is not None
+                and membership.district_id == community.district_id
+            )
         )
     return cache[community.pk]
 
 
 def forget_roles(user) -> None:
     """Drop the cached roles (after a membership changes)."""
+    user = _unwrapped(user)
     user.__dict__.pop(_CACHE_ATTR, None)
+    user.__dict__.pop(_MEMBERSHIPS_ATTR, None)
 
 
 @rules.predicate

@@ -20,6 +20,7 @@ from .models import (
     ResidentImport,
     Role,
 )
+from .predicates import memberships_of
 
 RESIDENT_TAGS = ("is_elderly_alone", "is_left_behind_child", "has_disability")
 _RESIDENT_CACHE_ATTR = "_yishihui_resident_by_community"
@@ -48,19 +49,26 @@ def resident_for_user(
 
 
 def communities_for_user(user):
-    """Communities the user can open, lazily (only queried when a template asks)."""
+    """Communities the user can open, lazily (only queried when a template asks).
+
+    From the memberships roles_in reads anyway; a district officer's district
+    adds one query for its communities.
+    """
 
     def load():
-        district_ids = Membership.objects.filter(
-            user=user, role=Role.DISTRICT_OFFICER
-        ).values("district_id")
-        return list(
-            Community.objects.filter(
-                Q(memberships__user=user) | Q(district_id__in=district_ids)
-            )
-            .distinct()
-            .order_by("name")
-        )
+        memberships = memberships_of(user)
+        communities = {
+            m.community_id: m.community for m in memberships if m.community_id
+        }
+        district_ids = {
+            m.district_id
+            for m in memberships
+            if m.role == Role.DISTRICT_OFFICER and m.district_id
+        }
+        if district_ids:
+            for community in Community.objects.filter(district_id__in=district_ids):
+                communities.setdefault(community.pk, community)
+        return sorted(communities.values(), key=lambda c: (c.name, c.pk))
 
     return SimpleLazyObject(load)
 
