@@ -34,6 +34,7 @@ class QuorumReport:
     kinds_required: int
     kinds_total: int
     present_seat_ids: frozenset = field(default_factory=frozenset)
+    also: dict = field(default_factory=dict, compare=False)
 
     @property
     def met(self) -> bool:
@@ -64,10 +65,12 @@ def meeting_seats(meeting: Meeting):
     )
 
 
-def meeting_quorum(meeting: Meeting) -> QuorumReport:
+def meeting_quorum(meeting: Meeting, **also) -> QuorumReport:
     """Return the live quorum and coverage of a meeting, counted in the database.
 
     One query whatever the number of seats; present_seat_ids is left empty.
+    `also` names more aggregates over the meeting's current seats, to count in
+    the same query; their values are in the report's `also` dict.
     """
     present = Attendance.objects.filter(
         meeting_id=meeting.pk, status__in=PRESENT_STATUSES
@@ -83,6 +86,7 @@ def meeting_quorum(meeting: Meeting) -> QuorumReport:
             present=Count("pk", filter=is_present),
             kinds_total=Count("kind_id", distinct=True),
             kinds_present=Count("kind_id", distinct=True, filter=is_present),
+            **also,
         )
     )
     council = meeting.council
@@ -93,4 +97,5 @@ def meeting_quorum(meeting: Meeting) -> QuorumReport:
         kinds_present=counts["kinds_present"],
         kinds_required=council.required_kind_coverage,
         kinds_total=counts["kinds_total"],
+        also={name: counts[name] for name in also},
     )

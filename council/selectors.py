@@ -26,6 +26,7 @@ from .models import (
     Meeting,
     MeetingStatus,
     Seat,
+    SeatKind,
 )
 from .quorum import meeting_quorum, meeting_seats
 
@@ -256,11 +257,8 @@ def meeting_detail(*, meeting: Meeting, user, resident: Resident | None):
         .annotate(invitation_count=Count("invitations"))
         .order_by("position", "pk")
     )
-    seats = Seat.objects.filter(council_id=meeting.council_id).current(
-        on=local_day(meeting.starts_at)
-    )
     my_invitations = []
-    is_seated = False
+    also = {}
     if resident is not None:
         my_invitations = list(
             Invitation.objects.filter(meeting=meeting)
@@ -271,18 +269,20 @@ def meeting_detail(*, meeting: Meeting, user, resident: Resident | None):
             .select_related("agenda_item", "resident", "organization")
             .order_by("agenda_item__position", "agenda_item_id", "pk")
         )
-        is_seated = seats.filter(Q(resident=resident) | Q(alternate=resident)).exists()
+        # Whether they hold (or stand in for) a seat: in the quorum's query.
+        also["mine"] = Count("pk", filter=Q(resident=resident) | Q(alternate=resident))
+    quorum = meeting_quorum(meeting, **also)
     return {
         "items": items,
-        "seat_count": seats.count(),
-        "quorum": meeting_quorum(meeting),
+        "seat_count": quorum.seated,
+        "quorum": quorum,
         "timeline": meeting_timeline(meeting),
         "my_invitations": my_invitations,
         "invitation_count": sum(item.invitation_count for item in items),
         "attendance_count": Attendance.objects.filter(
             meeting=meeting, status__in=PRESENT_STATUSES
         ).count(),
-        "is_seated": is_seated,
+        "is_seated": bool(quorum.also.get("mine")),
     }
 
 
@@ -418,16 +418,16 @@ def check_in_page(*, meeting: Meeting, query: str = "", page=1, page_size: int =
     loaded, with their history. `query` keeps the names that contain it.
     """
     on = local_day(meeting.starts_at)
-    kinds = {kind.pk: kind.label for kind in meeting.council.seat_kinds.all()}
     seats = list(
         Seat.objects.filter(council_id=meeting.council_id)
         .current(on=on)
         .order_by("kind__position", "kind_id", "pk")
         .values_list(
             "pk", "kind_id", "resident_id", "resident__name", "alternate_id",
-            "alternate__name",
+            "alternate__name", "kind__name", "kind__code",
         )
     )  # fmt: skip
+    kinds = {seat[1]: SeatKind(name=seat[6], code=seat[7]).label for seat in seats}
     invitations = list(
         Invitation.objects.filter(meeting=meeting)
         .exclude(status=InvitationStatus.DECLINED)
@@ -451,7 +451,7 @@ def check_in_page(*, meeting: Meeting, query: str = "", page=1, page_size: int =
     # (key, name, role, role label, detail, resident id, invitation id, attendance)
     entries = []
     listed: set[int] = set()
-    for _pk, kind_id, resident_id, name, _alt, _alt_name in seats:
+    for _pk, kind_id, resident_id, name, _alt, _alt_name, *_kind in seats:
         listed.add(resident_id)
         entries.append(
             (
@@ -460,7 +460,7 @@ def check_in_page(*, meeting: Meeting, query: str = "", page=1, page_size: int =
                 resident_id, None, by_resident.get(resident_id),
             )
         )  # fmt: skip
-    for _pk, _kind, _resident, holder, alternate_id, name in seats:
+    for _pk, _kind, _resident, holder, alternate_id, name, *_kind_name in seats:
         if alternate_id and alternate_id not in listed:
             listed.add(alternate_id)
             entries.append(
