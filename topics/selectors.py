@@ -1,6 +1,6 @@
 """Read queries for topic pages, the council's triage page and consultation summaries."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from residents.models import Community, Resident
@@ -88,11 +88,23 @@ def window_accepting(*, community: Community, now=None) -> CollectionWindow | No
     )
 
 
-def topic_detail(*, community: Community, pk: int) -> Topic:
-    """One topic with its photos and full history; raises Topic.DoesNotExist."""
+def topic_detail(
+    *, community: Community, pk: int, reader: Resident | None = None
+) -> Topic:
+    """One topic with its photos and full history; raises Topic.DoesNotExist.
+
+    With `reader`, topic.endorsed_by_reader says whether they endorsed it (in
+    the same query).
+    """
+    topics = Topic.objects.filter(community=community)
+    if reader is not None:
+        topics = topics.annotate(
+            endorsed_by_reader=Exists(
+                Endorsement.objects.filter(topic=OuterRef("pk"), resident=reader)
+            )
+        )
     return (
-        Topic.objects.filter(community=community)
-        .select_related(
+        topics.select_related(
             "community", "submitter", "recorded_by", "window", "merged_into"
         )
         .prefetch_related("photos", "events__actor")

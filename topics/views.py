@@ -46,9 +46,9 @@ def _bound(request) -> tuple:
     return None, None
 
 
-def _get_topic(community, pk) -> Topic:
+def _get_topic(community, pk, *, reader=None) -> Topic:
     try:
-        return selectors.topic_detail(community=community, pk=pk)
+        return selectors.topic_detail(community=community, pk=pk, reader=reader)
     except Topic.DoesNotExist:
         raise Http404 from None
 
@@ -248,8 +248,8 @@ def _comment_urls(community, topic) -> dict:
 
 @community_view("topics.view_topics")
 def topic_detail(request, community, pk):
-    topic = _get_topic(community, pk)
     resident = resident_for_user(user=request.user, community=community)
+    topic = _get_topic(community, pk, reader=resident)
     can_moderate = request.user.has_perm("topics.moderate_comments", community)
     is_submitter = resident is not None and topic.submitter_id == resident.pk
     may_act = is_submitter or request.user.has_perm("topics.record_topic", community)
@@ -283,7 +283,7 @@ def topic_detail(request, community, pk):
             **comment_page,
             **_comment_urls(community, topic),
             "resident": resident,
-            "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
+            "endorsed": getattr(topic, "endorsed_by_reader", False),
             "is_submitter": is_submitter,
             "can_endorse": resident is not None
             and request.user.has_perm("topics.endorse_topic", community),
