@@ -1,5 +1,7 @@
 """Where to send a person after a form: only back into this site."""
 
+import unicodedata
+
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -10,10 +12,14 @@ def safe_next(request, fallback: str) -> str:
     (`javascript:`), scheme-relative `//host` and anything with control characters.
     """
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate,
-        allowed_hosts={request.get_host()},
-        require_https=request.is_secure(),
+    if (
+        candidate
+        and not any(unicodedata.category(ch) == "Cc" for ch in candidate)
+        and url_has_allowed_host_and_scheme(
+            candidate,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        )
     ):
         return candidate
     return fallback

@@ -142,20 +142,15 @@ def meetings_visible_to(*, user, community) -> QuerySet:
 
 
 def meeting_visibility(*, meeting: Meeting, user) -> MeetingVisibility:
-    """Whether `user` may see the meeting, and its agenda.
+    """Whether `user` may see the meeting, and its agenda (council.rules).
 
     Drafts only for staff; an unpublished agenda only for staff and social
     workers; a published one for everyone who sees the meeting.
     """
-    community = meeting.community
-    if not user.has_perm("council.view_meetings", community) or (
-        meeting.is_draft and not user.has_perm("council.view_draft_meetings", community)
-    ):
+    if not user.has_perm("council.view_meeting", meeting):
         return MeetingVisibility(meeting=False, agenda=False)
     return MeetingVisibility(
-        meeting=True,
-        agenda=meeting.agenda_is_public
-        or user.has_perm("council.view_unpublished_agenda", community),
+        meeting=True, agenda=user.has_perm("council.view_agenda", meeting)
     )
 
 
@@ -539,17 +534,6 @@ def check_in_page(*, meeting: Meeting, query: str = "", page=1, page_size: int =
         "present_count": present_count,
         "quorum": meeting_quorum(meeting),
     }
-
-
-def invitation_can_respond(*, invitation: Invitation, user) -> bool:
-    """Whether `user` is the invitee (or a member of the invited organisation)."""
-    if user is None or not user.is_authenticated:
-        return False
-    if invitation.resident_id:
-        return invitation.resident.user_id == user.pk
-    if invitation.organization_id:
-        return invitation.organization.members.filter(user=user).exists()
-    return False
 
 
 # -- the public page ---------------------------------------------------------

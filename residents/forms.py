@@ -356,9 +356,18 @@ class StakeholderForm(CommunityForm):
         validators=[validate_phone],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, by_mobile: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stakeholder_kind"].label = self.stakeholder_question
+        # Without it the person sees masked numbers and addresses only, and a
+        # number alone finds no one: it would tell them whose number it is.
+        self.by_mobile = by_mobile
+        if not by_mobile:
+            self.fields["resident"].label = _("Resident: full name")
+            self.fields["resident"].help_text = _(
+                "e.g. 王秀英; when several share the name, add their mobile number: "
+                "王秀英 13800001234"
+            )
 
     def clean(self):
         data = super().clean()
@@ -366,7 +375,9 @@ class StakeholderForm(CommunityForm):
         if kind == StakeholderKind.RESIDENT:
             try:
                 data["resident"] = resident_by_name_or_mobile(
-                    community=self.community, text=data.get("resident", "")
+                    community=self.community,
+                    text=data.get("resident", ""),
+                    by_mobile=self.by_mobile,
                 )
             except ValidationError as exc:
                 self.add_error("resident", exc)

@@ -1,93 +1,108 @@
 """Role predicates: who may do what in a community.
 
-Every predicate takes (user, community). The roles of a user in a community are
-read once per request and kept on the user object, so a page that checks several
-permissions asks the database once.
+Every predicate takes (user, obj), where obj is a Community or anything that
+belongs to one: a row with a `community` (a topic, a meeting, a resident), or with
+a `meeting`, `topic` or `council` that has one (an agenda item, an invitation, a
+comment, a seat). So
+one permission can be asked of the community (lists, navigation) or of one object
+(`topics.change_topic` of this topic).
+
+The roles of a user in a community, and their resident record there
+(residents.selectors.resident_for_user), are read once per request and kept on
+the user object, so a page that checks many permissions, or
+the same one for every row, asks the database once.
 """
 
 import rules
-from django.utils.functional import SimpleLazyObject, empty
 
-from .models import Membership, Role
+from .models import Community, Role
+from .selectors import (
+    forget_memberships,
+    forget_resident_for_user,
+    memberships_of,
+    resident_for_user,
+    unwrapped_user,
+)
 
-_CACHE_ATTR = "_yishihui_roles_by_community"
-_MEMBERSHIPS_ATTR = "_yishihui_memberships"
-
-
-def _unwrapped(user):
-    """The user itself, not request.user's lazy wrapper (their __dict__ differ)."""
-    if isinstance(user, SimpleLazyObject):
-        if user._wrapped is empty:
-            user._setup()
-        return user._wrapped
-    return user
+_ROLES_CACHE = "_yishihui_roles_by_community"
+_PARENTS = ("meeting", "topic", "agenda_item", "comment", "council")
 
 
-def memberships_of(user) -> list:
-    """The user's memberships with their communities, read once per user object.
+def community_id_of(obj) -> int | None:
+    """The id of the community `obj` belongs to (no query for most objects)."""
+    if obj is None:
+        return None
+    if isinstance(obj, Community):
+        return obj.pk
+    community_id = getattr(obj, "community_id", None)
+    if community_id is not None:
+        return community_id
+    for parent in _PARENTS:
+        if hasattr(obj, f"{parent}_id"):
+            return community_id_of(getattr(obj, parent, None))
+    return None
 
-    One query serves the roles in every community (roles_in) and the navigation's
-    list of the user's communities (selectors.communities_for_user).
-    """
-    user = _unwrapped(user)
-    if _MEMBERSHIPS_ATTR not in user.__dict__:
-        user.__dict__[_MEMBERSHIPS_ATTR] = list(
-            Membership.objects.filter(user=user).select_related("community")
-        )
-    return user.__dict__[_MEMBERSHIPS_ATTR]
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
 
 
-def roles_in(user, community) -> frozenset[str]:
-    """Return the roles `user` holds in `community` (district officer included)."""
-    if user is None or not user.is_authenticated or community is None:
+def roles_in(user, obj) -> frozenset[str]:
+    """Return the roles `user` holds in the community of `obj` (district officer too)."""
+    community_id = community_id_of(obj)
+    if not _signed_in(user) or community_id is None:
         return frozenset()
-    user = _unwrapped(user)
-    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
-    if community.pk not in cache:
-        cache[community.pk] = frozenset(
-            membership.role
-            for membership in memberships_of(user)
-            if membership.community_id == community.pk
-            or (
-                membership.role == Role.DISTRICT_OFFICER
-                and membership.district_id is not None
-                and membership.district_id == community.district_id
-            )
+    user = unwrapped_user(user)
+    cache = user.__dict__.setdefault(_ROLES_CACHE, {})
+    if community_id not in cache:
+        memberships, in_districts = memberships_of(user)
+        officer_here = any(c.pk == community_id for c in in_districts)
+        cache[community_id] = frozenset(
+            m.role
+            for m in memberships
+            if m.community_id == community_id
+            or (m.role == Role.DISTRICT_OFFICER and officer_here)
         )
-    return cache[community.pk]
+    return cache[community_id]
 
 
 def forget_roles(user) -> None:
-    """Drop the cached roles (after a membership changes)."""
-    user = _unwrapped(user)
-    user.__dict__.pop(_CACHE_ATTR, None)
-    user.__dict__.pop(_MEMBERSHIPS_ATTR, None)
+    """Drop the cached roles and resident records (after a membership changes)."""
+    unwrapped_user(user).__dict__.pop(_ROLES_CACHE, None)
+    forget_memberships(user)
+    forget_resident_for_user(user)
 
 
 @rules.predicate
-def is_resident(user, community):
-    return Role.RESIDENT in roles_in(user, community)
+def is_resident(user, obj):
+    return Role.RESIDENT in roles_in(user, obj)
 
 
 @rules.predicate
-def is_community_staff(user, community):
-    return Role.STAFF in roles_in(user, community)
+def is_community_staff(user, obj):
+    return Role.STAFF in roles_in(user, obj)
 
 
 @rules.predicate
-def is_social_worker(user, community):
-    return Role.SOCIAL_WORKER in roles_in(user, community)
+def is_social_worker(user, obj):
+    return Role.SOCIAL_WORKER in roles_in(user, obj)
 
 
 @rules.predicate
-def is_district_officer(user, community):
-    return Role.DISTRICT_OFFICER in roles_in(user, community)
+def is_district_officer(user, obj):
+    return Role.DISTRICT_OFFICER in roles_in(user, obj)
 
 
 @rules.predicate
-def is_community_member(user, community):
+def is_community_member(user, obj):
     """Any role that works inside the community (not the district's read-only view)."""
-    return bool(roles_in(user, community) - {Role.DISTRICT_OFFICER})
+    return bool(roles_in(user, obj) - {Role.DISTRICT_OFFICER})
+
+
+@rules.predicate
+def has_resident_record(user, obj):
+    """The user is registered as a resident of the community (cached per request)."""
+    return resident_for_user(user=user, community=community_id_of(obj)) is not None
 
 
 is_staff_or_social_worker = is_community_staff | is_social_worker

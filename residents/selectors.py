@@ -1,9 +1,11 @@
 """Read queries for community, resident and organisation pages."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 from .mobile import normalize_mobile
@@ -20,32 +22,82 @@ from .models import (
     ResidentImport,
     Role,
 )
-from .predicates import memberships_of
 
 RESIDENT_TAGS = ("is_elderly_alone", "is_left_behind_child", "has_disability")
 _RESIDENT_CACHE_ATTR = "_yishihui_resident_by_community"
 
 
 def resident_for_user(
-    *, user, community: Community, select_related: tuple[str, ...] = ()
+    *, user, community, select_related: tuple[str, ...] = ()
 ) -> Resident | None:
     """The user's Resident record in the community, or None.
 
-    Read once per user object and community (one request, since each request
-    loads its own user) and kept on the user, like the roles in
-    residents.predicates. `select_related` names relations to load with it; it
-    counts only on the first read of a request.
+    `community` is a Community or its id. Read once per user object and community
+    (one request, since each request loads its own user) and kept on the user,
+    like the roles in residents.predicates, whose predicates ask this too.
+    `select_related` names relations to load with it; it counts only on the first
+    read of a request.
     """
-    if user is None or not user.is_authenticated or community is None:
+    community_id = (
+        community if isinstance(community, int) else getattr(community, "pk", None)
+    )
+    if user is None or not user.is_authenticated or community_id is None:
         return None
-    cache = user.__dict__.setdefault(_RESIDENT_CACHE_ATTR, {})
-    if community.pk not in cache:
-        cache[community.pk] = (
-            Resident.objects.filter(community_id=community.pk, user=user)
+    cache = unwrapped_user(user).__dict__.setdefault(_RESIDENT_CACHE_ATTR, {})
+    if community_id not in cache:
+        cache[community_id] = (
+            Resident.objects.filter(community_id=community_id, user=user)
             .select_related(*select_related)
             .first()
         )
-    return cache[community.pk]
+    return cache[community_id]
+
+
+def forget_resident_for_user(user) -> None:
+    """Drop the resident records kept on the user (after a record or login changes)."""
+    unwrapped_user(user).__dict__.pop(_RESIDENT_CACHE_ATTR, None)
+
+
+_MEMBERSHIPS_ATTR = "_yishihui_memberships"
+
+
+def unwrapped_user(user):
+    """The user itself, not request.user's lazy wrapper (their __dict__ differ)."""
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
+def memberships_of(user) -> tuple[list[Membership], list[Community]]:
+    """The user's memberships with their communities, and the communities of the
+    districts they are an officer of; read once per user object.
+
+    One query (two for a district officer) serves the roles in every community
+    (residents.predicates.roles_in) and the navigation's list of communities.
+    """
+    user = unwrapped_user(user)
+    if _MEMBERSHIPS_ATTR not in user.__dict__:
+        memberships = list(
+            Membership.objects.filter(user=user).select_related("community")
+        )
+        district_ids = {
+            m.district_id
+            for m in memberships
+            if m.role == Role.DISTRICT_OFFICER and m.district_id
+        }
+        in_districts = (
+            list(Community.objects.filter(district_id__in=district_ids))
+            if district_ids
+            else []
+        )
+        user.__dict__[_MEMBERSHIPS_ATTR] = (memberships, in_districts)
+    return user.__dict__[_MEMBERSHIPS_ATTR]
+
+
+def forget_memberships(user) -> None:
+    unwrapped_user(user).__dict__.pop(_MEMBERSHIPS_ATTR, None)
 
 
 def communities_for_user(user):
@@ -56,18 +108,12 @@ def communities_for_user(user):
     """
 
     def load():
-        memberships = memberships_of(user)
+        memberships, in_districts = memberships_of(user)
         communities = {
             m.community_id: m.community for m in memberships if m.community_id
         }
-        district_ids = {
-            m.district_id
-            for m in memberships
-            if m.role == Role.DISTRICT_OFFICER and m.district_id
-        }
-        if district_ids:
-            for community in Community.objects.filter(district_id__in=district_ids):
-                communities.setdefault(community.pk, community)
+        for community in in_districts:
+            communities.setdefault(community.pk, community)
         return sorted(communities.values(), key=lambda c: (c.name, c.pk))
 
     return SimpleLazyObject(load)
@@ -152,12 +198,31 @@ def resident_buildings(*, stats: CommunityStats) -> list[str]:
     return list(stats.buildings)
 
 
-def resident_by_name_or_mobile(*, community: Community, text: str) -> Resident:
+def _name_and_number(text: str) -> tuple[str, str]:
+    """Split "王秀英 13800001234" into the name and the mobile number typed after it."""
+    text = unicodedata.normalize("NFKC", text)
+    number = "".join(ch for ch in text if ch.isdigit() or ch == "+")
+    name = "".join(ch for ch in text if not (ch.isdigit() or ch == "+")).strip(" -")
+    try:
+        mobile = normalize_mobile(number) if number else ""
+    except ValidationError:
+        mobile = ""
+    return name, mobile
+
+
+def resident_by_name_or_mobile(
+    *, community: Community, text: str, by_mobile: bool = True
+) -> Resident:
     """The one resident of the community with this mobile number or exact name.
 
     Text that reads as a mobile number (residents.mobile.normalize_mobile) is
     looked up as one; anything else as a full name. Raises ValidationError with
     what to type instead when nobody or several people match.
+
+    Without `by_mobile` (anyone but the community's staff, who alone see full
+    numbers) a number alone finds no one, as it would tell whose number it is:
+    the full name followed by the number does, and the people a name matches are
+    shown with masked addresses and numbers.
     """
     text = (text or "").strip()
     if not text:
@@ -169,7 +234,21 @@ def resident_by_name_or_mobile(*, community: Community, text: str) -> Resident:
     except ValidationError:
         mobile = ""
     residents = Resident.objects.filter(community=community)
-    if mobile:
+    if not by_mobile:
+        name, typed_mobile = _name_and_number(text)
+        if mobile or (typed_mobile and not name):
+            raise ValidationError(
+                _(
+                    "Only community staff can find a resident by mobile number "
+                    "alone: write the full name as well."
+                ),
+                code="mobile_only",
+            )
+        if typed_mobile:
+            matches = list(residents.filter(name=name, mobile=typed_mobile)[:2])
+        else:
+            matches = list(residents.filter(name=text).order_by("pk")[:6])
+    elif mobile:
         matches = list(residents.filter(mobile=mobile)[:2])
     else:
         matches = list(residents.filter(name=text).order_by("pk")[:6])
@@ -178,6 +257,21 @@ def resident_by_name_or_mobile(*, community: Community, text: str) -> Resident:
             _("No resident of this community is called or has the number %(text)s."),
             code="not_found",
             params={"text": text},
+        )
+    if len(matches) > 1 and not by_mobile:
+        raise ValidationError(
+            _(
+                "Several residents are called “%(text)s” (%(where)s): "
+                "add their mobile number after the name."
+            ),
+            code="ambiguous",
+            params={
+                "text": text,
+                "where": "、".join(
+                    " ".join(p for p in (m.masked_address, m.masked_mobile) if p) or "?"
+                    for m in matches
+                ),
+            },
         )
     if len(matches) > 1:
         raise ValidationError(

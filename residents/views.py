@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core.display import format_when
 from core.forms import apply_service_errors
 from core.home import home_sections
+from core.params import int_or_none, query_text
 from core.public import public_sections
 
 from . import selectors, services
@@ -164,7 +165,7 @@ class _CountedPaginator(Paginator):
 
 @community_view("residents.view_residents")
 def resident_list(request, community):
-    query = request.GET.get("q", "").strip()[:100]
+    query = query_text(request.GET, "q")
     tag = request.GET.get("tag", "")
     if tag not in selectors.RESIDENT_TAGS:
         tag = ""
@@ -173,13 +174,12 @@ def resident_list(request, community):
     building = request.GET.get("building", "")
     if building not in buildings:
         building = ""
-    can_see_contacts = request.user.has_perm("residents.see_contact_details", community)
     residents = selectors.resident_list(
         community=community,
         query=query,
         tag=tag,
         building=building,
-        by_mobile=can_see_contacts,
+        by_mobile=request.user.has_perm("residents.view_contact_details", community),
     )
     if query or tag or building:
         paginator = Paginator(residents, PAGE_SIZE)
@@ -211,10 +211,6 @@ def resident_list(request, community):
             "filter_query": urlencode(filters),
             "filter_params": list(filters.items()),
             "tags": tags,
-            "can_see_contacts": can_see_contacts,
-            "can_manage": request.user.has_perm(
-                "residents.manage_residents", community
-            ),
         },
     )
 
@@ -227,7 +223,6 @@ def resident_detail(request, community, pk):
         .prefetch_related("organizations"),
         pk=pk,
     )
-    can_see_contacts = request.user.has_perm("residents.see_contact_details", community)
     can_manage = request.user.has_perm("residents.manage_residents", community)
     login_state = selectors.resident_login_state(resident=resident)
     return render(
@@ -244,11 +239,9 @@ def resident_detail(request, community, pk):
             ),
             "household": (
                 selectors.household_members(resident=resident)
-                if can_see_contacts
+                if request.user.has_perm("residents.view_contact_details", community)
                 else []
             ),
-            "can_see_contacts": can_see_contacts,
-            "can_manage": can_manage,
         },
     )
 
@@ -346,9 +339,6 @@ def organization_list(request, community):
             "community": community,
             "groups": groups,
             "total": sum(len(items) for _label, items in groups),
-            "can_manage": request.user.has_perm(
-                "residents.manage_organizations", community
-            ),
         },
     )
 
@@ -385,11 +375,6 @@ def organization_detail(request, community, pk):
                 if organization.kind == OrganizationKind.SOCIAL_WORK_AGENCY
                 and can_view_people
                 else []
-            ),
-            "can_view_people": can_view_people,
-            "can_manage": can_manage,
-            "can_see_contacts": request.user.has_perm(
-                "residents.see_contact_details", community
             ),
             "search_form": search_form,
             "candidates": candidates,
@@ -440,7 +425,7 @@ def organization_edit(request, community, pk):
 def organization_member_add(request, community, pk):
     organization = get_object_or_404(Organization, community=community, pk=pk)
     resident = get_object_or_404(
-        Resident, community=community, pk=request.POST.get("resident")
+        Resident, community=community, pk=int_or_none(request.POST.get("resident"))
     )
     services.organization_member_add(organization=organization, resident=resident)
     messages.success(

@@ -83,6 +83,16 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    """Hash passwords with MD5 in tests that make many users (PBKDF2 takes seconds
+    per user on a busy machine). Use with pytest.mark.usefixtures."""
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
 @pytest.fixture
 def community(db):
     return CommunityFactory(name="汀塘社区", slug="tingtang")
@@ -116,6 +126,36 @@ def resident_user(community):
     user = _member(community, Role.RESIDENT, display_name="王阿姨")
     ResidentFactory(
         community=community, user=user, name="王阿姨", mobile=user.mobile or ""
+    )
+    return user
+
+
+@pytest.fixture
+def representative(community):
+    """A resident with a login who holds a seat on the council (代表)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from council import services as council_services
+    from council.models import Council, SeatKind
+
+    user = _member(community, Role.RESIDENT, display_name="郑代表")
+    resident = ResidentFactory(
+        community=community, user=user, name="郑代表", mobile=user.mobile or ""
+    )
+    council = Council.objects.get(community=community)
+    kind = SeatKind.objects.filter(
+        council=council, represents_organization=False
+    ).first()
+    kind.seat_count += 1  # a seat of its own, whoever else is seated
+    kind.save(update_fields=["seat_count"])
+    council_services.seat_assign(
+        council=council,
+        by=None,
+        kind=kind,
+        resident=resident,
+        term_start=timezone.localdate() - timedelta(days=30),
     )
     return user
 

@@ -102,6 +102,11 @@ class ResidentSearchForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, by_mobile: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not by_mobile:
+            self.fields["q"].label = _("Find the resident by name or building")
+
 
 class CommentForm(forms.Form):
     kind = forms.ChoiceField(

@@ -21,8 +21,6 @@ def topics_home_context(request, community) -> dict | None:
         "community": community,
         "window": window,
         "counts": counts,
-        "can_submit": request.user.has_perm("topics.submit_topic", community),
-        "can_record": request.user.has_perm("topics.record_topic", community),
     }
 
 

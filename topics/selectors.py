@@ -1,6 +1,6 @@
 """Read queries for topic pages, the council's triage page and consultation summaries."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from residents.models import Community, Resident
@@ -88,23 +88,11 @@ def window_accepting(*, community: Community, now=None) -> CollectionWindow | No
     )
 
 
-def topic_detail(
-    *, community: Community, pk: int, reader: Resident | None = None
-) -> Topic:
-    """One topic with its photos and full history; raises Topic.DoesNotExist.
-
-    With `reader`, topic.endorsed_by_reader says whether they endorsed it (in
-    the same query).
-    """
-    topics = Topic.objects.filter(community=community)
-    if reader is not None:
-        topics = topics.annotate(
-            endorsed_by_reader=Exists(
-                Endorsement.objects.filter(topic=OuterRef("pk"), resident=reader)
-            )
-        )
+def topic_detail(*, community: Community, pk: int) -> Topic:
+    """One topic with its photos and full history; raises Topic.DoesNotExist."""
     return (
-        topics.select_related(
+        Topic.objects.filter(community=community)
+        .select_related(
             "community", "submitter", "recorded_by", "window", "merged_into"
         )
         .prefetch_related("photos", "events__actor")
@@ -168,14 +156,8 @@ def comments_start_for(
 
 
 def may_act_for_topic(*, topic: Topic, user) -> bool:
-    """The submitter, or staff and social workers acting for them."""
-    from residents.predicates import is_staff_or_social_worker
-
-    if user is None or not user.is_authenticated:
-        return False
-    if topic.submitter.user_id == user.pk:
-        return True
-    return is_staff_or_social_worker(user, topic.community)
+    """The submitter, or staff and social workers acting for them (topics.rules)."""
+    return user is not None and user.has_perm("topics.act_for_topic", topic)
 
 
 def has_endorsed(*, topic: Topic, resident: Resident | None) -> bool:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
 from core.http import safe_next
+from core.params import choice_or_default, int_or_none, query_text
 from residents.access import community_view
 from residents.models import Resident
 from residents.selectors import resident_for_user
@@ -34,6 +35,7 @@ from .models import (
     TopicPhoto,
     TopicStatus,
 )
+from .predicates import is_submitter
 
 # The submit form and the list show whether the resident asked for a reminder.
 WITH_REMINDER = ("topic_reminder_opt_in",)
@@ -46,30 +48,26 @@ def _bound(request) -> tuple:
     return None, None
 
 
-def _get_topic(community, pk, *, reader=None) -> Topic:
+def _get_topic(community, pk) -> Topic:
     try:
-        return selectors.topic_detail(community=community, pk=pk, reader=reader)
+        return selectors.topic_detail(community=community, pk=pk)
     except Topic.DoesNotExist:
         raise Http404 from None
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def topic_in_url(community, pk) -> Topic:
+    """The `obj` of community_view for permissions asked of one topic."""
+    return _get_topic(community, pk)
 
 
 @community_view("topics.view_topics")
 def topic_list(request, community):
     params = request.GET
-    status = params.get("status", "")
-    category = params.get("category", "")
-    window_id = _int_or_none(params.get("window"))
-    query = params.get("q", "").strip()[:100]
-    sort = params.get("sort", "new")
-    if sort not in selectors.SORTS:
-        sort = "new"
+    status = choice_or_default(params.get("status"), ["waiting", *TopicStatus.values])
+    category = choice_or_default(params.get("category"), TopicCategory.values)
+    window_id = int_or_none(params.get("window"))
+    query = query_text(params, "q")
+    sort = choice_or_default(params.get("sort"), selectors.SORTS, default="new")
     me = resident_for_user(
         user=request.user, community=community, select_related=WITH_REMINDER
     )
@@ -113,11 +111,6 @@ def topic_list(request, community):
             "is_filtered": is_filtered,
             "query_string": filter_params.urlencode(),
             "window": selectors.window_accepting(community=community),
-            "can_submit": request.user.has_perm("topics.submit_topic", community),
-            "can_record": request.user.has_perm("topics.record_topic", community),
-            "can_moderate": request.user.has_perm(
-                "topics.moderate_comments", community
-            ),
         },
     )
 
@@ -200,7 +193,10 @@ def topic_submit(request, community):
 
 @community_view("topics.record_topic")
 def topic_record_choose(request, community):
-    form = ResidentSearchForm(request.GET or None)
+    # Only staff find a resident by mobile number: for anyone else a search by
+    # digits would tell them whose number it is.
+    by_mobile = request.user.has_perm("residents.view_contact_details", community)
+    form = ResidentSearchForm(request.GET or None, by_mobile=by_mobile)
     residents = []
     query = ""
     if form.is_valid():
@@ -208,7 +204,7 @@ def topic_record_choose(request, community):
         if query:
             residents = list(
                 Resident.objects.for_community(community)
-                .search(query)
+                .search(query, by_mobile=by_mobile)
                 .order_by("name", "pk")[:20]
             )
     return render(
@@ -246,19 +242,16 @@ def _comment_urls(community, topic) -> dict:
     }
 
 
-@community_view("topics.view_topics")
-def topic_detail(request, community, pk):
+@community_view("topics.view_topics", obj=topic_in_url)
+def topic_detail(request, community, topic):
     resident = resident_for_user(user=request.user, community=community)
-    topic = _get_topic(community, pk, reader=resident)
-    can_moderate = request.user.has_perm("topics.moderate_comments", community)
-    is_submitter = resident is not None and topic.submitter_id == resident.pk
-    may_act = is_submitter or request.user.has_perm("topics.record_topic", community)
-    comment_page = selectors.topic_comments(
-        topic=topic,
-        with_reports=can_moderate,
-        start=_int_or_none(request.GET.get("comments_from")) or 0,
-    )
-    can_comment = request.user.has_perm("topics.comment_topic", community)
+    comment_page = {"comments": []}
+    if request.user.has_perm("topics.view_comments", topic):
+        comment_page = selectors.topic_comments(
+            topic=topic,
+            with_reports=request.user.has_perm("topics.moderate_comments", topic),
+            start=int_or_none(request.GET.get("comments_from")) or 0,
+        )
     if request.htmx and "comments_from" in request.GET:
         return render(  # "Show more comments": the next page alone
             request,
@@ -268,8 +261,6 @@ def topic_detail(request, community, pk):
                 "topic": topic,
                 **comment_page,
                 **_comment_urls(community, topic),
-                "can_comment": can_comment,
-                "can_moderate": can_moderate,
             },
         )
     return render(
@@ -283,27 +274,15 @@ def topic_detail(request, community, pk):
             **comment_page,
             **_comment_urls(community, topic),
             "resident": resident,
-            "endorsed": getattr(topic, "endorsed_by_reader", False),
-            "is_submitter": is_submitter,
-            "can_endorse": resident is not None
-            and request.user.has_perm("topics.endorse_topic", community),
-            "can_comment": can_comment,
-            "can_moderate": can_moderate,
-            "can_edit": may_act and topic.is_editable,
-            "can_withdraw": may_act and topic.is_withdrawable,
-            "can_consult": request.user.has_perm(
-                "topics.record_consultation", community
-            ),
+            "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
+            "is_submitter": is_submitter(request.user, topic),
             "comment_form": CommentForm(),
         },
     )
 
 
-@community_view("topics.view_topics")
-def topic_edit(request, community, pk):
-    topic = _get_topic(community, pk)
-    if not selectors.may_act_for_topic(topic=topic, user=request.user):
-        raise PermissionDenied
+@community_view("topics.act_for_topic", obj=topic_in_url)
+def topic_edit(request, community, topic):
     photos = list(topic.photos.all())
     form = TopicForm(
         *_bound(request),
@@ -351,11 +330,8 @@ def topic_edit(request, community, pk):
     )
 
 
-@community_view("topics.view_topics")
-def topic_withdraw(request, community, pk):
-    topic = _get_topic(community, pk)
-    if not selectors.may_act_for_topic(topic=topic, user=request.user):
-        raise PermissionDenied
+@community_view("topics.act_for_topic", obj=topic_in_url)
+def topic_withdraw(request, community, topic):
     form = WithdrawForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -379,8 +355,6 @@ def topic_withdraw(request, community, pk):
 def topic_endorse(request, community, pk):
     topic = _get_topic(community, pk)
     resident = resident_for_user(user=request.user, community=community)
-    if resident is None:
-        raise PermissionDenied
     error = ""
     try:
         if request.POST.get("action") == "withdraw":
@@ -398,8 +372,7 @@ def topic_endorse(request, community, pk):
                 "community": community,
                 "topic": topic,
                 "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
-                "is_submitter": topic.submitter_id == resident.pk,
-                "can_endorse": True,
+                "is_submitter": is_submitter(request.user, topic),
                 "error": error,
                 "oob_counts": True,
             },
@@ -448,8 +421,6 @@ def comment_create(request, community, pk):
                 ),
                 **_comment_urls(community, topic),
                 "comment_form": form,
-                "can_comment": True,
-                "can_moderate": can_moderate,
                 "oob_counts": True,
             },
         )
@@ -482,10 +453,12 @@ def comment_hide(request, community, pk):
             messages.success(
                 request, _("The comment is hidden; the reason shows in its place.")
             )
-            next_url = request.POST.get("next", "")
-            if next_url == "reports":
-                return redirect("topics:report_list", community=community.slug)
-            return redirect(comment.topic.get_absolute_url() + f"#comment-{comment.pk}")
+            return redirect(
+                safe_next(
+                    request,
+                    comment.topic.get_absolute_url() + f"#comment-{comment.pk}",
+                )
+            )
     return render(
         request,
         "topics/comment_hide.html",
@@ -573,7 +546,11 @@ def reminder_toggle(request, community):
 @community_view("topics.record_consultation")
 def consultation_create(request, community, pk):
     topic = _get_topic(community, pk)
-    form = ConsultationForm(*_bound(request), community=community)
+    form = ConsultationForm(
+        *_bound(request),
+        community=community,
+        by_mobile=request.user.has_perm("residents.view_contact_details", community),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.preconsultation_record(

@@ -1,9 +1,8 @@
 """Agenda pages: items, their order, the agenda item page and stakeholder invitations."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,16 +12,19 @@ from core.http import safe_next
 from residents.access import community_view
 from residents.selectors import resident_for_user
 
-from .. import selectors, services
+from .. import services
 from ..forms import (
     AgendaItemForm,
     InvitationForm,
 )
-from ..models import (
-    Invitation,
+from ..predicates import organization_ids_for
+from ..selectors import meeting_detail
+from .common import (
+    agenda_item_in_url,
+    agenda_item_or_404,
+    invitation_in_url,
+    meeting_or_404,
 )
-from ..selectors import meeting_detail, meeting_visibility
-from .common import agenda_item_or_404, meeting_or_404, perms_for
 from .triage import consultation_context
 
 # -- agenda ---------------------------------------------------------------------
@@ -59,12 +61,7 @@ def _agenda_response(request, community, meeting):
         return render(
             request,
             "council/partials/_agenda.html",
-            {
-                "community": community,
-                "meeting": meeting,
-                "perms_": perms_for(request.user, community),
-                **data,
-            },
+            {"community": community, "meeting": meeting, **data},
         )
     return redirect(
         reverse("council:meeting", args=[community.slug, meeting.pk]) + "#agenda"
@@ -105,30 +102,33 @@ def agenda_item_remove(request, community, pk, item):
     )
 
 
-@community_view("council.view_meetings")
-def agenda_item_page(request, community, pk, item):
-    meeting = meeting_or_404(community, pk, request.user)
-    if not meeting_visibility(meeting=meeting, user=request.user).agenda:
-        raise Http404
-    agenda_item = agenda_item_or_404(meeting, item)
+@community_view("council.view_agenda", obj=agenda_item_in_url, hide=True)
+def agenda_item_page(request, community, agenda_item):
+    meeting = agenda_item.meeting
     invitations = list(
         agenda_item.invitations.select_related(
-            "resident__user", "organization", "invited_by"
+            "resident__user", "organization", "invited_by", "meeting"
         )
     )
     resident = resident_for_user(user=request.user, community=community)
-    org_ids = (
-        set(resident.organizations.values_list("pk", flat=True)) if resident else set()
-    )
+    org_ids = organization_ids_for(request.user, community)
     for invitation in invitations:
         invitation.mine = resident is not None and (
             invitation.resident_id == resident.pk
             or invitation.organization_id in org_ids
         )
-    perms_ = perms_for(request.user, community)
     form = None
-    if perms_["invite"] and not meeting.is_finished and not meeting.is_draft:
-        form = InvitationForm(community=community)
+    if (
+        request.user.has_perm("council.invite_stakeholders", community)
+        and not meeting.is_finished
+        and not meeting.is_draft
+    ):
+        form = InvitationForm(
+            community=community,
+            by_mobile=request.user.has_perm(
+                "residents.view_contact_details", community
+            ),
+        )
     return render(
         request,
         "council/agenda_item.html",
@@ -137,9 +137,8 @@ def agenda_item_page(request, community, pk, item):
             "meeting": meeting,
             "item": agenda_item,
             "invitations": invitations,
-            "perms_": perms_,
             "form": form,
-            **consultation_context(item=agenda_item, user=request.user),
+            **consultation_context(item=agenda_item),
         },
     )
 
@@ -148,7 +147,11 @@ def agenda_item_page(request, community, pk, item):
 def invitation_create(request, community, pk, item):
     meeting = meeting_or_404(community, pk, request.user)
     agenda_item = agenda_item_or_404(meeting, item)
-    form = InvitationForm(request.POST or None, community=community)
+    form = InvitationForm(
+        request.POST or None,
+        community=community,
+        by_mobile=request.user.has_perm("residents.view_contact_details", community),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -173,21 +176,8 @@ def invitation_create(request, community, pk, item):
 
 
 @require_POST
-@community_view("council.respond_invitation")
-def invitation_respond(request, community, pk):
-    invitation = get_object_or_404(
-        Invitation.objects.select_related(
-            "resident", "organization", "agenda_item__meeting__community"
-        ),
-        pk=pk,
-        meeting__community=community,
-    )
-    on_behalf = request.user.has_perm("council.invite_stakeholders", community)
-    if not (
-        on_behalf
-        or selectors.invitation_can_respond(invitation=invitation, user=request.user)
-    ):
-        raise PermissionDenied
+@community_view("council.respond_invitation", obj=invitation_in_url)
+def invitation_respond(request, community, invitation):
     accept = request.POST.get("answer") == "accept"
     try:
         services.invitation_respond(

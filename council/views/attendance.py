@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..quorum import meeting_quorum
 from ..selectors import check_in_page
-from .common import meeting_or_404, perms_for
+from .common import meeting_or_404
 
 # -- attendance -------------------------------------------------------------------
 
@@ -51,7 +51,6 @@ def _attendance_context(request, community, meeting):
     return {
         "community": community,
         "meeting": meeting,
-        "perms_": perms_for(request.user, community),
         "statuses": AttendanceStatus.choices,
         "quorum": data["quorum"],
         "rows": page.object_list,
@@ -63,18 +62,18 @@ def _attendance_context(request, community, meeting):
     }
 
 
-@community_view("council.view_attendance")
-def attendance(request, community, pk):
-    meeting = meeting_or_404(community, pk, request.user)
+@community_view(
+    "council.view_attendance", obj=meeting_or_404, hide="council.view_meeting"
+)
+def attendance(request, community, meeting):
     context = _attendance_context(request, community, meeting)
     context["observer_form"] = ObserverForm(community=community)
     return render(request, "council/attendance.html", context)
 
 
-@community_view("council.view_meetings")
-def quorum_partial(request, community, pk):
+@community_view("council.view_meeting", obj=meeting_or_404, hide=True)
+def quorum_partial(request, community, meeting):
     """The quorum card alone, polled while the meeting is in progress."""
-    meeting = meeting_or_404(community, pk, request.user)
     return render(
         request,
         "council/partials/_quorum.html",
@@ -175,9 +174,8 @@ def check_in_qr(request, community, pk):
     return render(request, "council/check_in_qr.html", context)
 
 
-@community_view("council.check_in_self")
-def self_check_in(request, community, pk, token):
-    meeting = meeting_or_404(community, pk, request.user)
+@community_view("council.check_in", obj=meeting_or_404, hide="council.view_meeting")
+def self_check_in(request, community, meeting, token):
     state = meeting.self_check_in_code_state(token)
     if state == "invalid":
         raise Http404

@@ -21,7 +21,7 @@ from ..models import (
     Seat,
 )
 from ..selectors import council_page
-from .common import council_or_404, perms_for
+from .common import council_or_404
 
 # -- council, charter and seats ------------------------------------------------
 
@@ -43,7 +43,6 @@ def council_home(request, community):
     context = {
         "community": community,
         "council": council,
-        "perms_": perms_for(request.user, community),
         **data,
     }
     if request.htmx and open_kind is not None:

@@ -1,12 +1,13 @@
-"""What every council page needs: the meeting or agenda item of the URL, the user's permissions."""
+"""What council pages share: the meeting, agenda item or invitation of the URL.
+
+`meeting_or_404` and the `*_in_url` functions are the `obj` of
+residents.access.community_view: the permission is asked of what they return
+(council.view_meeting of this meeting).
+"""
 
 from django.shortcuts import get_object_or_404
 
-from ..models import (
-    AgendaItem,
-    Council,
-    Meeting,
-)
+from ..models import AgendaItem, Council, Invitation, Meeting
 from ..selectors import meetings_visible_to
 
 
@@ -16,7 +17,10 @@ def council_or_404(community) -> Council:
 
 
 def meeting_or_404(community, pk, user) -> Meeting:
-    """The meeting of the URL, if `user` may see it (selectors.meeting_visibility)."""
+    """The meeting of the URL, if `user` may see it (selectors.meeting_visibility).
+
+    As the `obj` of community_view, `user` is the request's user.
+    """
     return get_object_or_404(
         meetings_visible_to(user=user, community=community).select_related(
             "council", "community", "window"
@@ -31,11 +35,22 @@ def agenda_item_or_404(meeting, item_pk) -> AgendaItem:
     )
 
 
-def perms_for(user, community) -> dict:
-    return {
-        "manage_council": user.has_perm("council.manage_council", community),
-        "manage_meetings": user.has_perm("council.manage_meetings", community),
-        "invite": user.has_perm("council.invite_stakeholders", community),
-        "record_attendance": user.has_perm("council.record_attendance", community),
-        "view_attendance": user.has_perm("council.view_attendance", community),
-    }
+def agenda_item_in_url(community, pk, item) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.select_related(
+            "topic", "meeting__council", "meeting__community", "meeting__window"
+        ),
+        pk=item,
+        meeting_id=pk,
+        meeting__community=community,
+    )
+
+
+def invitation_in_url(community, pk) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.select_related(
+            "resident", "organization", "meeting", "agenda_item__meeting__community"
+        ),
+        pk=pk,
+        meeting__community=community,
+    )

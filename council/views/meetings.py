@@ -19,8 +19,8 @@ from ..forms import (
     CancelForm,
     MeetingForm,
 )
-from ..selectors import meeting_detail, meeting_list, meeting_visibility
-from .common import council_or_404, meeting_or_404, perms_for
+from ..selectors import meeting_detail, meeting_list
+from .common import council_or_404, meeting_or_404
 
 # -- meetings ------------------------------------------------------------------
 
@@ -28,7 +28,6 @@ from .common import council_or_404, meeting_or_404, perms_for
 @community_view("council.view_meetings")
 def meetings(request, community):
     which = "past" if request.GET.get("show") == "past" else "upcoming"
-    perms_ = perms_for(request.user, community)
     page = meeting_list(
         community=community,
         user=request.user,
@@ -38,12 +37,7 @@ def meetings(request, community):
     return render(
         request,
         "council/meeting_list.html",
-        {
-            "community": community,
-            "page_obj": page,
-            "which": which,
-            "perms_": perms_,
-        },
+        {"community": community, "page_obj": page, "which": which},
     )
 
 
@@ -179,9 +173,8 @@ def meeting_cancel(request, community, pk):
     )
 
 
-@community_view("council.view_meetings")
-def meeting_page(request, community, pk):
-    meeting = meeting_or_404(community, pk, request.user)
+@community_view("council.view_meeting", obj=meeting_or_404, hide=True)
+def meeting_page(request, community, meeting):
     resident = resident_for_user(user=request.user, community=community)
     data = meeting_detail(meeting=meeting, user=request.user, resident=resident)
     return render(
@@ -190,8 +183,6 @@ def meeting_page(request, community, pk):
         {
             "community": community,
             "meeting": meeting,
-            "visibility": meeting_visibility(meeting=meeting, user=request.user),
-            "perms_": perms_for(request.user, community),
             "item_form": AgendaItemForm(),
             **data,
         },
@@ -201,9 +192,8 @@ def meeting_page(request, community, pk):
 # -- exports ----------------------------------------------------------------------
 
 
-@community_view("council.view_meetings")
-def meeting_ics_view(request, community, pk):
-    meeting = meeting_or_404(community, pk, request.user)
+@community_view("council.view_meeting", obj=meeting_or_404, hide=True)
+def meeting_ics_view(request, community, meeting):
     url = request.build_absolute_uri(meeting.get_absolute_url())
     response = HttpResponse(
         meeting_ics(meeting, url=url, host=request.get_host()),
@@ -213,23 +203,18 @@ def meeting_ics_view(request, community, pk):
     return response
 
 
-@community_view("council.view_meetings")
-def meeting_print(request, community, pk):
-    meeting = meeting_or_404(community, pk, request.user)
-    visibility = meeting_visibility(meeting=meeting, user=request.user)
+@community_view("council.view_meeting", obj=meeting_or_404, hide=True)
+def meeting_print(request, community, meeting):
     url = request.build_absolute_uri(meeting.get_absolute_url())
-    items = (
-        list(meeting.agenda_items.order_by("position", "pk"))
-        if visibility.agenda
-        else []
-    )
+    items = []
+    if request.user.has_perm("council.view_agenda", meeting):
+        items = list(meeting.agenda_items.order_by("position", "pk"))
     return render(
         request,
         "council/meeting_print.html",
         {
             "community": community,
             "meeting": meeting,
-            "visibility": visibility,
             "items": items,
             "url": url,
             "qr": qr_svg(url, 5),

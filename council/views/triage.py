@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.http import safe_next
+from core.params import clean_text, int_or_none
 from residents.access import community_view
 from topics import selectors as topic_selectors
 from topics.models import Topic
@@ -32,18 +33,13 @@ def _triage_url(meeting) -> str:
     )
 
 
-def consultation_context(*, item: AgendaItem, user) -> dict:
+def consultation_context(*, item: AgendaItem) -> dict:
     """Context for council/partials/_consultation_summary.html on an agenda item."""
-    community = item.meeting.community
     return {
         "item": item,
         "summary": topic_selectors.consultation_summary(topic_id=item.topic_id)
         if item.topic_id
         else None,
-        "can_invite_consulted": user.has_perm("council.invite_stakeholders", community),
-        "can_record_consultation": user.has_perm(
-            "topics.record_consultation", community
-        ),
     }
 
 
@@ -96,12 +92,6 @@ def triage_page(request, community, pk):
             "meeting": meeting,
             "window": meeting.window,
             **groups,
-            "can_invite_consulted": request.user.has_perm(
-                "council.invite_stakeholders", community
-            ),
-            "can_record_consultation": request.user.has_perm(
-                "topics.record_consultation", community
-            ),
         },
     )
 
@@ -126,7 +116,7 @@ def triage_action(request, community, pk, topic_pk):
                 meeting=meeting,
                 topic=topic,
                 by=request.user,
-                note=request.POST.get("note", ""),
+                note=clean_text(request.POST.get("note")),
             )
             messages.success(
                 request,
@@ -138,7 +128,7 @@ def triage_action(request, community, pk, topic_pk):
                 meeting=meeting,
                 topic=topic,
                 by=request.user,
-                reason=request.POST.get("reason", ""),
+                reason=clean_text(request.POST.get("reason")),
             )
             messages.success(
                 request,
@@ -146,10 +136,10 @@ def triage_action(request, community, pk, topic_pk):
                 % {"title": topic.title, "name": topic.submitter.name},
             )
         elif action == "merge":
-            into_pk = request.POST.get("into", "")
+            into_pk = int_or_none(request.POST.get("into"))
             into = (
-                Topic.objects.filter(community=community, pk=int(into_pk)).first()
-                if into_pk.isdigit()
+                Topic.objects.filter(community=community, pk=into_pk).first()
+                if into_pk
                 else None
             )
             if into is None:

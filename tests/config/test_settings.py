@@ -39,6 +39,15 @@ def test_production_refuses_to_start_without_secret_key_and_says_what_to_set():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_makemigrations_without_debug_or_secret_key_says_so_in_one_line():
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "SECRET_KEY" in lines[0] and "DEBUG=true" in lines[0]
+    assert "Traceback" not in result.stderr and not result.stdout
+
+
 def test_deploy_check_is_clean_with_production_environment():
     result = _manage(
         "check",

@@ -468,7 +468,7 @@ def test_consultation_page_for_social_worker(
         url("consultation_create", community, pk=topic.pk),
         {
             "stakeholder_kind": "resident",
-            "resident": neighbour.mobile,
+            "resident": f"{neighbour.name} {neighbour.mobile}",
             "consulted_at": "2026-11-20T10:00",
             "position": "concerns",
             "notes": "担心噪音",
@@ -531,7 +531,8 @@ def test_consultation_finds_the_resident_by_name_or_asks_for_the_mobile(
         url("consultation_create", community, pk=topic.pk),
         {**data, "resident": "林秀英"},
     )
-    assert "请改用手机号" in response.content.decode()
+    # A social worker sees masked numbers: the name and the number, then.
+    assert "请在姓名后加上其手机号" in response.content.decode()
     response = client.post(
         url("consultation_create", community, pk=topic.pk),
         {**data, "resident": "无此人"},
