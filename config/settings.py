@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "notifications",
     "topics",
     "council",
+    "voting",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +300,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "council.tasks.sweep_meeting_reminders",
         "schedule": 300.0,
     },
+    # -- voting --
+    "voting-sweep-rounds": {
+        "task": "voting.tasks.sweep_rounds",
+        "schedule": 60.0,
+    },
+    # -- outcomes --
+    "outcomes-sweep-action-items": {
+        "task": "outcomes.tasks.sweep_action_items",
+        "schedule": 600.0,  # reminders at 09:00; the sweep rests in quiet hours
+    },
+    "outcomes-sweep-minutes-pdfs": {
+        "task": "outcomes.tasks.sweep_minutes_pdfs",
+        "schedule": 300.0,
+    },
 }
 
 LOGGING = {
@@ -312,6 +328,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The filesystem transport has no host; kombu warns about it on every connect.
         "kombu.connection": {"level": "ERROR"},
+        # WeasyPrint logs every step of every minutes PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -385,5 +404,13 @@ NOTIFICATIONS_SWEEP_MAX_BACKLOG = env.int(
 )
 # -- topics settings --
 # -- council settings --
+# -- voting settings --
+# "database": ballots and closes are judged by the database's clock (PostgreSQL's
+# clock_timestamp()), so every web server and worker agrees; "python": this process's.
+VOTING_CLOCK = env("VOTING_CLOCK", default="database")
+if VOTING_CLOCK not in ("database", "python"):
+    raise ImproperlyConfigured('VOTING_CLOCK must be "database" or "python".')
+# Text-message voting links expire when the vote closes, and after this at most.
+VOTING_LINK_MAX_AGE_DAYS = env.int("VOTING_LINK_MAX_AGE_DAYS", default=31)
 
 PAGE_SIZE = 25

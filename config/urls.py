@@ -26,6 +26,8 @@ urlpatterns = [
     path("c/<slug:community>/", include("residents.urls")),
     path("c/<slug:community>/topics/", include("topics.urls")),
     path("c/<slug:community>/council/", include("council.urls")),
+    path("c/<slug:community>/votes/", include("voting.urls")),
+    path("c/<slug:community>/outcomes/", include("outcomes.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,8 +6,8 @@ from topics.selectors import window_accepting
 from .selectors import public_council, public_decided_topics, public_meetings
 
 
-def _council(request, community):
-    """Read once per page, however many sections ask."""
+def council_for_public_page(request, community):
+    """The council's public page settings, read once per page, however many sections ask."""
     cached = getattr(request, "_public_council", None)
     if cached is None or cached.community_id != community.pk:
         cached = public_council(community=community)
@@ -16,7 +16,7 @@ def _council(request, community):
 
 
 def public_meetings_context(request, community) -> dict | None:
-    council = _council(request, community)
+    council = council_for_public_page(request, community)
     if not council.public_meetings:
         return None
     return {
@@ -28,7 +28,7 @@ def public_meetings_context(request, community) -> dict | None:
 
 
 def public_decisions_context(request, community) -> dict | None:
-    council = _council(request, community)
+    council = council_for_public_page(request, community)
     if not council.public_decided_topics:
         return None
     return {

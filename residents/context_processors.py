@@ -29,6 +29,9 @@ _NAMESPACE_SECTIONS = {
     "topics": "topics",
     "council": "meetings",
     "notifications": "inbox",
+    # Apps above residents, named by their URL namespace only (nothing imported).
+    "voting": "votes",
+    "outcomes": "outcomes",
 }
 
 

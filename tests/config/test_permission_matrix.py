@@ -276,6 +276,89 @@ ROUTES = {
     ),
     "council:meeting_ics": row(allow(READERS), allow(READERS), pk="meeting"),
     "council:meeting_print": row(allow(READERS), allow(READERS), pk="meeting"),
+    # -- voting -------------------------------------------------------------------
+    "voting:rounds": row(allow(READERS), allow(READERS)),
+    "voting:round_create": row(allow((STAFF,)), allow((STAFF,)), meeting="meeting"),
+    "voting:round": row(allow(READERS), allow(READERS), pk="voting_round"),
+    # The representative is the round's only voter; a resident outside it is told why.
+    "voting:ballot_submit": row(
+        POST_ONLY,
+        allow((REP,), REDIRECT, resident=400),
+        pk="voting_round",
+        data={"choice": "option_for"},
+    ),
+    # Already open: staff are sent back with the reason.
+    "voting:round_open": row(POST_ONLY, allow((STAFF,), REDIRECT), pk="voting_round"),
+    "voting:result": row(allow(READERS), allow(READERS), pk="closed_round"),
+    "voting:ballots_text": row(allow(READERS), allow(READERS), pk="closed_round"),
+    "voting:proxy_ballot": row(allow((STAFF,)), allow((STAFF,)), pk="voting_round"),
+    "voting:proxy_photo": row(
+        allow((STAFF,)), allow((STAFF,)), pk="voting_round", proxy="proxy"
+    ),
+    "voting:electors": row(allow((STAFF,)), allow((STAFF,)), pk="voting_round"),
+    # A signed text-message link: no login, whoever holds it.
+    "voting:link": row(
+        every(OK), every(OK), token="voting_link", data={"choice": "option_for"}
+    ),
+    # -- outcomes -----------------------------------------------------------------
+    # Public while the council's public page shows outcomes (the default).
+    "outcomes:outcomes": row(every(OK), every(OK)),
+    "outcomes:outcome": row(every(OK), every(OK), pk="outcome"),
+    "outcomes:outcome_record": row(allow(STAFF_SW), allow(STAFF_SW), item="open_item"),
+    "outcomes:outcome_edit": row(allow(STAFF_SW), allow(STAFF_SW), pk="outcome"),
+    "outcomes:action_add": row(allow(STAFF_SW), allow(STAFF_SW), pk="outcome"),
+    "outcomes:action_edit": row(
+        allow(STAFF_SW), allow(STAFF_SW), pk="outcome", item="action_item"
+    ),
+    # The representative owns the action item.
+    "outcomes:action_update": row(
+        allow((REP, STAFF, SW)),
+        allow((REP, STAFF, SW)),
+        pk="outcome",
+        item="action_item",
+    ),
+    "outcomes:action_updates": row(
+        every(OK), every(OK), pk="outcome", item="action_item"
+    ),
+    "outcomes:need_add": row(allow(STAFF_SW), allow(STAFF_SW), pk="outcome"),
+    # Staff and social workers record pledges made offline (pledge_record).
+    "outcomes:pledge": row(
+        POST_ONLY,
+        allow(RESIDENTS, REDIRECT),
+        pk="outcome",
+        need="need",
+        data={"quantity": 2},
+    ),
+    "outcomes:pledge_record": row(
+        allow(STAFF_SW), allow(STAFF_SW), pk="outcome", need="need"
+    ),
+    "outcomes:pledge_receive": row(
+        allow(STAFF_SW), allow(STAFF_SW), pk="outcome", pledge_pk="pledge"
+    ),
+    # Someone else's pledge: sent back with the reason.
+    "outcomes:pledge_withdraw": row(
+        POST_ONLY, allow(MEMBERS, REDIRECT), pk="outcome", pledge_pk="pledge"
+    ),
+    # Rated once the outcome is implemented: not yet.
+    "outcomes:rate": row(
+        POST_ONLY, allow(RESIDENTS, 400), pk="outcome", data={"score": 5}
+    ),
+    "outcomes:photo": row(every(OK), every(OK), pk="update_photo"),
+    "outcomes:minutes": row(allow(READERS), allow(READERS), meeting="meeting"),
+    # The meeting is in progress: no minutes are published yet.
+    "outcomes:minutes_version": row(
+        allow(READERS, 404), allow(READERS, 404), meeting="meeting", number=1
+    ),
+    "outcomes:minutes_correct": row(
+        allow(STAFF_SW, REDIRECT), allow(STAFF_SW, REDIRECT), meeting="meeting"
+    ),
+    # Only representatives confirm; others are sent back with the reason.
+    "outcomes:minutes_confirm": row(
+        POST_ONLY, allow(READERS, REDIRECT), meeting="meeting"
+    ),
+    "outcomes:minutes_pdf": row(
+        allow(READERS, 404), allow(READERS, 404), meeting="meeting"
+    ),
 }
 
 # The Django admin is for superusers (none of these roles): every page of it
@@ -367,6 +450,113 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
+def _votes(meeting, item, representative, staff) -> dict:
+    """An open vote of the representatives and a closed one, written as the demo
+    does (the matrix's council has no quorum to open one through round_open)."""
+    from voting import services as voting_services
+    from voting.links import link_token
+    from voting.models import (
+        BallotKind,
+        Elector,
+        Electorate,
+        ElectorRole,
+        Option,
+        OptionCode,
+        RoundKind,
+        RoundStatus,
+        VotingRound,
+    )
+
+    now = timezone.now()
+    rounds = []
+    for opens_at, closes_at in (
+        (now - timedelta(minutes=5), now + timedelta(hours=1)),
+        (now - timedelta(hours=2), now - timedelta(hours=1)),
+    ):
+        voting_round = VotingRound.objects.create(
+            community=meeting.community,
+            meeting=meeting,
+            agenda_item=item,
+            question="是否同意翻新公共厕所？",
+            kind=RoundKind.APPROVAL,
+            ballot=BallotKind.OPEN,
+            electorate=Electorate.REPRESENTATIVES,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            quorum_rule=meeting.council.quorum_rule,
+            passing_threshold=meeting.council.passing_threshold,
+            status=RoundStatus.OPEN,
+            electorate_size=1,
+            opened_at=opens_at,
+            opened_by=staff,
+            announced_at=opens_at,
+            created_by=staff,
+        )
+        for position, code in enumerate(OptionCode.values, start=1):
+            Option.objects.create(
+                voting_round=voting_round, position=position, code=code
+            )
+        Elector.objects.create(
+            voting_round=voting_round,
+            resident=representative,
+            role=ElectorRole.REPRESENTATIVE,
+            seat=representative.seats.first(),
+        )
+        rounds.append(voting_round)
+    open_round, closed_round = rounds
+    voting_services.round_close(voting_round=closed_round, now=now)
+    proxy = voting_services.proxy_record(
+        voting_round=open_round,
+        resident=representative,
+        photo=ContentFile(_jpeg(), name="proxy.jpg"),
+        by=staff,
+    )
+    return {
+        "voting_round": open_round,
+        "closed_round": closed_round,
+        "option_for": open_round.options.get(code=OptionCode.FOR),
+        "proxy": proxy,
+        "voting_link": link_token(voting_round=open_round, resident=representative),
+    }
+
+
+def _outcomes(item, users, me) -> dict:
+    """The outcome of an agenda item with an action item, an update, a pledge."""
+    from outcomes import services as outcome_services
+    from outcomes.models import ActionStatus
+
+    outcome = outcome_services.outcome_record(
+        agenda_item=item, by=users[SW], decision="同意翻新公共厕所。"
+    )
+    action_item = outcome_services.action_item_add(
+        outcome=outcome,
+        by=users[SW],
+        description="请施工队",
+        due_on=timezone.localdate() + timedelta(days=20),
+        owner_resident=users[REP].resident_records.get(),
+    )
+    update = outcome_services.action_update_post(
+        item=action_item,
+        by=users[SW],
+        text="已联系施工队",
+        status=ActionStatus.IN_PROGRESS,
+        photos=[ContentFile(_jpeg(), name="u.jpg")],
+    )
+    need = outcome_services.pledge_need_add(
+        outcome=outcome, by=users[SW], description="瓷砖", unit="箱", quantity=20
+    )
+    pledge = outcome_services.pledge_make(
+        need=need, by=users[RES], resident=me, quantity=3
+    )
+    return {
+        "outcome": outcome,
+        "action_item": action_item,
+        "update_photo": update.photos.get(),
+        "need": need,
+        "pledge": pledge,
+    }
+
+
 def _build():
     """One community with a meeting in progress and something of every kind."""
     from council import services as council_services
@@ -440,6 +630,14 @@ def _build():
     )
     council_services.triage_accept(meeting=meeting, topic=agenda_topic, by=staff)
     agenda_item = meeting.agenda_items.get()
+    # Votes and the outcome sit on an item without a topic, so the topic rows
+    # above see their topic as it is; another item waits for its outcome.
+    decided_item = council_services.agenda_item_create(
+        meeting=meeting, by=staff, title="公共厕所翻新"
+    )
+    open_item = council_services.agenda_item_create(
+        meeting=meeting, by=staff, title="修桥"
+    )
     offline = ResidentFactory(community=community, user=None, name="张奶奶")
     topic_services.preconsultation_record(
         topic=agenda_topic,
@@ -462,6 +660,9 @@ def _build():
     photo = TopicPhoto.objects.create(
         topic=new_topic, image=ContentFile(_jpeg(), name="p.jpg")
     )
+
+    votes = _votes(meeting, decided_item, users[REP].resident_records.get(), staff)
+    outcomes = _outcomes(decided_item, users, me)
 
     organization = OrganizationFactory(community=community, name="汀塘老年协会")
     member_resident = ResidentFactory(community=community, name="郑阿伯")
@@ -504,6 +705,9 @@ def _build():
             "login_link": login_link,
             "notification": notification,
             "delivery": delivery,
+            **votes,
+            **outcomes,
+            "open_item": open_item,
             "reset_uid": urlsafe_base64_encode(force_bytes(users[RES].pk)),
             "reset_token": "set-password",
         },

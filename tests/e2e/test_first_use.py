@@ -205,7 +205,7 @@ def test_the_phone_menu_is_the_same_on_every_page_and_big_enough(
     log_in(page, resident_user)
     _open_menu(page)
     on_home = _menu_labels(page)
-    assert on_home == ["首页", "议题", "会议", "代表与规则", "组织"]
+    assert on_home == ["首页", "议题", "会议", "代表与规则", "表决", "议事结果", "组织"]
     assert_accessible(page)  # white on dark blue, with the menu open
     assert_touch_targets(page)
 

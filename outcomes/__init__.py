@@ -1,0 +1,1 @@
+"""Outcomes (议事结果) and their follow-up: pledges, action items, satisfaction, minutes."""

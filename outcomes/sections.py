@@ -1,0 +1,111 @@
+"""What outcomes adds to lower apps' pages: the meeting, the agenda item, the topic
+and the community home (registered in OutcomesConfig.ready())."""
+
+from django.db.models import Count, Q
+
+from core.home import register_home_section
+from core.sections import register_page_section
+
+from .models import Minutes, Outcome, OutcomeStatus
+
+
+def meeting_section(request, meeting) -> dict | None:
+    community = meeting.community
+    user = request.user
+    if not user.has_perm("outcomes.view_minutes", community):
+        return None
+    if meeting.status not in ("in_progress", "concluded"):
+        return None
+    outcomes = {
+        o.agenda_item_id: o
+        for o in Outcome.objects.filter(meeting=meeting).only(
+            "pk",
+            "agenda_item_id",
+            "community_id",
+            "status",
+            "action_total",
+            "action_done",
+        )
+    }
+    items = list(
+        meeting.agenda_items.order_by("position", "pk").only(
+            "pk", "title", "position", "meeting_id"
+        )
+    )
+    for item in items:
+        item.recorded_outcome = outcomes.get(item.pk)
+    minutes = Minutes.objects.filter(meeting=meeting).only("pk", "status").first()
+    return {
+        "community": community,
+        "meeting": meeting,
+        "items": items,
+        "minutes": minutes,
+        "can_record": user.has_perm("outcomes.record_outcome", community),
+        "can_edit_minutes": user.has_perm("outcomes.edit_minutes", community),
+    }
+
+
+def agenda_item_section(request, item) -> dict | None:
+    meeting = item.meeting
+    community = meeting.community
+    outcome = (
+        Outcome.objects.filter(agenda_item=item).select_related("community").first()
+    )
+    can_record = request.user.has_perm("outcomes.record_outcome", community) and (
+        meeting.status in ("in_progress", "concluded")
+    )
+    if outcome is None and not can_record:
+        return None
+    return {
+        "community": community,
+        "item": item,
+        "outcome": outcome,
+        "can_record": can_record,
+    }
+
+
+def topic_section(request, topic) -> dict | None:
+    outcomes = list(
+        Outcome.objects.filter(topic=topic)
+        .select_related("community", "agenda_item")
+        .order_by("-decided_at")
+    )
+    if not outcomes:
+        return None
+    return {"community": topic.community, "outcomes": outcomes}
+
+
+def home_context(request, community) -> dict | None:
+    counts = Outcome.objects.filter(community=community).aggregate(
+        in_progress=Count("pk", filter=~Q(status=OutcomeStatus.IMPLEMENTED)),
+        implemented=Count("pk", filter=Q(status=OutcomeStatus.IMPLEMENTED)),
+    )
+    if not counts["in_progress"] and not counts["implemented"]:
+        return None
+    return {"community": community, "counts": counts}
+
+
+def register() -> None:
+    register_page_section(
+        page="council.meeting",
+        order=60,
+        template_name="outcomes/partials/_meeting_section.html",
+        context=meeting_section,
+    )
+    register_page_section(
+        page="council.agenda_item",
+        order=60,
+        template_name="outcomes/partials/_agenda_item_section.html",
+        context=agenda_item_section,
+    )
+    register_page_section(
+        page="topics.topic",
+        order=60,
+        template_name="outcomes/partials/_topic_section.html",
+        context=topic_section,
+    )
+    register_home_section(
+        order=30,
+        template_name="outcomes/partials/_home_section.html",
+        context=home_context,
+    )

@@ -1,0 +1,269 @@
+"""Reads for outcome pages and minutes, each in a fixed number of queries."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+
+from council.models import AgendaItem, Meeting
+from residents.models import Community, Resident
+from topics.models import TopicCategory
+from topics.selectors import consultation_summary
+from voting.models import Option, RoundStatus, VotingRound
+
+from .models import (
+    ActionItem,
+    ActionUpdate,
+    Minutes,
+    MinutesConfirmation,
+    MinutesVersion,
+    Outcome,
+    OutcomeStatus,
+    Pledge,
+    PledgeNeed,
+    PledgeStatus,
+    SatisfactionRating,
+)
+
+PAGE_SIZE = 20
+UPDATES_SHOWN = 5
+PLEDGES_SHOWN = 10
+COMMENTS_SHOWN = 10
+
+
+def outcome_list(*, community: Community, status: str = "", category: str = "", page=1):
+    """A page of the community's outcomes, newest decision first (stored counters)."""
+    outcomes = Outcome.objects.filter(community=community).select_related(
+        "community", "agenda_item", "meeting", "topic", "responsible_organization"
+    )
+    if status in OutcomeStatus.values:
+        outcomes = outcomes.filter(status=status)
+    if category in TopicCategory.values:
+        outcomes = outcomes.filter(topic__category=category)
+    return Paginator(outcomes.order_by("-decided_at", "-pk"), PAGE_SIZE).get_page(page)
+
+
+def status_counts(*, community: Community) -> dict[str, int]:
+    rows = (
+        Outcome.objects.filter(community=community)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = dict.fromkeys(OutcomeStatus.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    counts["all"] = sum(counts[s] for s in OutcomeStatus.values)
+    return counts
+
+
+def outcome_for_community(*, community: Community, pk: int) -> Outcome | None:
+    return (
+        Outcome.objects.filter(community=community, pk=pk)
+        .select_related(
+            "community",
+            "agenda_item",
+            "meeting",
+            "topic",
+            "responsible_organization",
+            "responsible_resident",
+        )
+        .first()
+    )
+
+
+def _latest_per(queryset, parent_field: str, parents, *, order, limit) -> dict:
+    """The latest `limit` rows of `queryset` for each parent, in one query.
+
+    One LIMIT subquery per parent (an outcome has a handful of action items and
+    needs), each read from the (parent, time) index, so thousands of updates cost
+    no more than ten.
+    """
+    if not parents:
+        return {}
+    condition = Q()
+    for parent in parents:
+        latest = (
+            queryset.filter(**{parent_field: parent.pk})
+            .order_by(*order)
+            .values("pk")[:limit]
+        )
+        condition |= Q(pk__in=latest)
+    grouped: dict[int, list] = {}
+    for row in queryset.filter(condition).order_by(*order):
+        grouped.setdefault(getattr(row, f"{parent_field}_id"), []).append(row)
+    return grouped
+
+
+def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict:
+    """Everything the outcome page tells, in a fixed number of queries.
+
+    Per action item the latest updates, per need the latest pledges; counts for
+    the rest, so a page with thousands of updates or pledges costs the same.
+    """
+    voting_round = None
+    if outcome.voting_round_id:
+        voting_round = (
+            VotingRound.objects.filter(pk=outcome.voting_round_id)
+            .select_related("result", "community")
+            .prefetch_related(
+                Prefetch("options", queryset=Option.objects.order_by("position"))
+            )
+            .first()
+        )
+    items = list(
+        ActionItem.objects.filter(outcome=outcome)
+        .select_related("owner_resident", "owner_user", "owner_organization")
+        .order_by("position", "pk")
+    )
+    recent = _latest_per(
+        ActionUpdate.objects.select_related("author"),
+        "action_item",
+        items,
+        order=("-created_at", "-pk"),
+        limit=UPDATES_SHOWN,
+    )
+    updates = [update for group in recent.values() for update in group]
+    prefetch_related_objects(updates, "photos")
+    for item in items:
+        item.recent = recent.get(item.pk, [])
+    needs = list(PledgeNeed.objects.filter(outcome=outcome).order_by("position", "pk"))
+    recent_pledges = _latest_per(
+        Pledge.objects.exclude(status=PledgeStatus.WITHDRAWN).select_related(
+            "resident", "organization"
+        ),
+        "need",
+        needs,
+        order=("-pledged_at", "-pk"),
+        limit=PLEDGES_SHOWN,
+    )
+    for need in needs:
+        need.recent = recent_pledges.get(need.pk, [])
+    consultation = (
+        consultation_summary(topic_id=outcome.topic_id) if outcome.topic_id else None
+    )
+    distribution = SatisfactionRating.objects.filter(outcome=outcome).aggregate(
+        **{f"s{n}": Count("pk", filter=Q(score=n)) for n in range(1, 6)}
+    )
+    comments = list(
+        SatisfactionRating.objects.filter(outcome=outcome)
+        .exclude(comment="")
+        .select_related("resident")
+        .order_by("-updated_at", "-pk")[:COMMENTS_SHOWN]
+    )
+    minutes = (
+        Minutes.objects.filter(meeting_id=outcome.meeting_id).only(
+            "pk", "status", "meeting_id", "community_id", "current_version"
+        )
+    ).first()
+    mine = {"rating": None, "pledges": []}
+    if resident is not None:
+        mine["rating"] = SatisfactionRating.objects.filter(
+            outcome=outcome, resident=resident
+        ).first()
+        mine["pledges"] = list(
+            Pledge.objects.filter(need__outcome=outcome, resident=resident)
+            .exclude(status=PledgeStatus.WITHDRAWN)
+            .select_related("need")
+        )
+    total = outcome.rating_count
+    return {
+        "round": voting_round,
+        "result": getattr(voting_round, "result", None) if voting_round else None,
+        "items": items,
+        "needs": needs,
+        "consultation": consultation,
+        "distribution": [
+            (n, distribution[f"s{n}"], round(100 * distribution[f"s{n}"] / total))
+            if total
+            else (n, 0, 0)
+            for n in range(5, 0, -1)
+        ],
+        "comments": comments,
+        "minutes": minutes,
+        "mine": mine,
+    }
+
+
+def action_updates(*, item: ActionItem, page=1):
+    return Paginator(
+        ActionUpdate.objects.filter(action_item=item)
+        .select_related("author")
+        .prefetch_related("photos")
+        .order_by("-created_at", "-pk"),
+        PAGE_SIZE,
+    ).get_page(page)
+
+
+def closed_rounds_for_item(agenda_item: AgendaItem):
+    return VotingRound.objects.filter(
+        agenda_item=agenda_item, status=RoundStatus.CLOSED
+    ).order_by("-closed_at", "-pk")
+
+
+def outcomes_for_meeting(*, meeting: Meeting) -> dict[int, Outcome]:
+    """The meeting's outcomes by agenda item id (one query)."""
+    return {
+        outcome.agenda_item_id: outcome
+        for outcome in Outcome.objects.filter(meeting=meeting).only(
+            "pk",
+            "agenda_item_id",
+            "community_id",
+            "status",
+            "action_total",
+            "action_done",
+        )
+    }
+
+
+def minutes_versions(*, minutes: Minutes) -> list[MinutesVersion]:
+    return list(
+        MinutesVersion.objects.filter(minutes=minutes)
+        .defer("content")
+        .select_related("created_by")
+        .order_by("-number")
+    )
+
+
+def confirmations(*, version: MinutesVersion) -> list[MinutesConfirmation]:
+    return list(
+        MinutesConfirmation.objects.filter(version=version)
+        .select_related("resident")
+        .order_by("confirmed_at", "pk")
+    )
+
+
+def action_items_user_may_update(*, user, community, items) -> set[int]:
+    """Which of these action items `user` may post progress on (two queries at most).
+
+    The same rule as the "outcomes.post_update" permission, for a whole page.
+    """
+    from residents.models import Organization
+    from residents.predicates import is_community_member, is_staff_or_social_worker
+    from residents.selectors import resident_for_user
+
+    items = list(items)
+    if not items or user is None or not user.is_authenticated:
+        return set()
+    if is_staff_or_social_worker(user, community):
+        return {item.pk for item in items}
+    if not is_community_member(user, community):
+        return set()
+    resident = resident_for_user(user=user, community=community)
+    org_ids: set[int] = set()
+    if any(item.owner_organization_id for item in items):
+        if resident is not None:
+            org_ids.update(
+                Organization.members.through.objects.filter(
+                    resident_id=resident.pk
+                ).values_list("organization_id", flat=True)
+            )
+        org_ids.update(
+            user.memberships.filter(
+                community=community, organization__isnull=False
+            ).values_list("organization_id", flat=True)
+        )
+    return {
+        item.pk
+        for item in items
+        if item.owner_user_id == user.pk
+        or (item.owner_resident_id and item.owner_resident.user_id == user.pk)
+        or (item.owner_organization_id in org_ids)
+    }

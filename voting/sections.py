@@ -1,0 +1,62 @@
+"""What voting adds to lower apps' pages: the rounds on the meeting page and the topic page."""
+
+from core.sections import register_page_section
+from residents.selectors import resident_for_user
+
+from .selectors import rounds_for_meeting, rounds_for_topic
+
+
+def meeting_section(request, meeting) -> dict | None:
+    community = meeting.community
+    user = request.user
+    if not user.has_perm("voting.view_rounds", community):
+        return None
+    manage = user.has_perm("voting.manage_rounds", community)
+    resident = resident_for_user(user=user, community=community)
+    rounds, voted = rounds_for_meeting(
+        meeting=meeting, resident=resident, with_drafts=manage
+    )
+    can_prepare = manage and not meeting.is_finished and meeting.status != "draft"
+    if not rounds and not can_prepare:
+        return None
+    return {
+        "community": community,
+        "meeting": meeting,
+        "rounds": rounds,
+        "voted": voted,
+        "can_prepare": can_prepare,
+        "heading_id": f"votes-meeting-{meeting.pk}",
+    }
+
+
+def topic_section(request, topic) -> dict | None:
+    community = topic.community
+    if not request.user.has_perm("voting.view_rounds", community):
+        return None
+    rounds, voted = rounds_for_topic(
+        topic=topic, resident=resident_for_user(user=request.user, community=community)
+    )
+    if not rounds:
+        return None
+    return {
+        "community": community,
+        "rounds": rounds,
+        "voted": voted,
+        "can_prepare": False,
+        "heading_id": f"votes-topic-{topic.pk}",
+    }
+
+
+def register() -> None:
+    register_page_section(
+        page="council.meeting",
+        order=50,
+        template_name="voting/partials/_rounds_section.html",
+        context=meeting_section,
+    )
+    register_page_section(
+        page="topics.topic",
+        order=50,
+        template_name="voting/partials/_rounds_section.html",
+        context=topic_section,
+    )

@@ -1,0 +1,166 @@
+"""Reads for voting pages and the API, in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+
+from residents.models import Resident
+
+from .models import (
+    Ballot,
+    BallotReceipt,
+    Elector,
+    Option,
+    RoundResult,
+    RoundStatus,
+    VotingRound,
+)
+
+RECEIPTS_PER_PAGE = 200
+
+
+def round_queryset():
+    return VotingRound.objects.select_related(
+        "community", "meeting", "agenda_item", "agenda_item__topic", "result"
+    ).prefetch_related(
+        Prefetch("options", queryset=Option.objects.order_by("position"))
+    )
+
+
+def round_for_community(*, community, pk: int) -> VotingRound | None:
+    return round_queryset().filter(community=community, pk=pk).first()
+
+
+def round_for_casting(*, community, pk: int) -> VotingRound | None:
+    """The round with only what casting reads (its community and options).
+
+    The cast page is the busiest write at a deadline: the full round_queryset()
+    join (meeting, item, topic, result) is left to the pages that show them.
+    """
+    return (
+        VotingRound.objects.filter(community=community, pk=pk)
+        .select_related("community")
+        .prefetch_related(
+            Prefetch("options", queryset=Option.objects.order_by("position"))
+        )
+        .first()
+    )
+
+
+def rounds_for_community(*, community, page=1, status: str = ""):
+    rounds = round_queryset().filter(community=community)
+    if status in RoundStatus.values:
+        rounds = rounds.filter(status=status)
+    else:
+        rounds = rounds.exclude(status=RoundStatus.DRAFT)
+    rounds = rounds.annotate(ballots=Count("receipts")).order_by("-closes_at", "-pk")
+    return Paginator(rounds, 25).get_page(page)
+
+
+def my_receipt(*, voting_round: VotingRound, resident: Resident | None):
+    if resident is None:
+        return None
+    return (
+        BallotReceipt.objects.filter(voting_round=voting_round, voter=resident)
+        .select_related("cast_by")
+        .first()
+    )
+
+
+def is_elector(*, voting_round: VotingRound, resident: Resident | None) -> bool:
+    if resident is None or voting_round.status == RoundStatus.DRAFT:
+        return False
+    return Elector.objects.filter(voting_round=voting_round, resident=resident).exists()
+
+
+def ballots_so_far(*, voting_round: VotingRound) -> int:
+    return BallotReceipt.objects.filter(voting_round=voting_round).count()
+
+
+@dataclass
+class OptionCount:
+    option: Option
+    count: int
+    percent: int
+    chosen: bool
+
+
+def option_counts(
+    *, voting_round: VotingRound, result: RoundResult
+) -> list[OptionCount]:
+    rows = []
+    for option in voting_round.options.all():
+        count = result.count_for(option)
+        percent = round(100 * count / result.ballots_cast) if result.ballots_cast else 0
+        rows.append(OptionCount(option, count, percent, option.pk in result.winners))
+    return rows
+
+
+def receipt_list(*, voting_round: VotingRound, page=1, code: str = ""):
+    """Every receipt code after the close: with voter and choice in open rounds.
+
+    Secret rounds list the codes of the Ballot rows only; open rounds list the
+    receipts with who voted, what, and who cast it for them by proxy.
+    """
+    code = (code or "").strip().upper()
+    if voting_round.is_secret:
+        rows = Ballot.objects.filter(voting_round=voting_round).order_by("code")
+        rows = rows.only("code")
+    else:
+        rows = (
+            BallotReceipt.objects.filter(voting_round=voting_round)
+            .select_related("voter", "cast_by")
+            .order_by("code")
+        )
+    if code:
+        rows = rows.filter(code__icontains=code)
+    return Paginator(rows, RECEIPTS_PER_PAGE).get_page(page)
+
+
+def electors_for_staff(*, voting_round: VotingRound, page=1, query: str = ""):
+    """A page of the electorate, each marked voted or not (never what), for staff."""
+    electors = Elector.objects.filter(voting_round=voting_round).select_related(
+        "resident"
+    )
+    if query:
+        electors = electors.filter(resident__name__icontains=query.strip())
+    page = Paginator(electors.order_by("resident__name", "pk"), 50).get_page(page)
+    voted = set(
+        BallotReceipt.objects.filter(
+            voting_round=voting_round,
+            voter_id__in=[e.resident_id for e in page.object_list],
+        ).values_list("voter_id", flat=True)
+    )
+    for elector in page.object_list:
+        elector.has_voted = elector.resident_id in voted
+    return page
+
+
+def rounds_for_meeting(*, meeting, resident: Resident | None, with_drafts: bool):
+    """The meeting's rounds with their results, and which of them `resident` voted in."""
+    rounds = round_queryset().filter(meeting=meeting)
+    if not with_drafts:
+        rounds = rounds.exclude(status=RoundStatus.DRAFT)
+    rounds = list(rounds.order_by("agenda_item__position", "created_at", "pk"))
+    return rounds, _voted_in(rounds, resident)
+
+
+def rounds_for_topic(*, topic, resident: Resident | None):
+    rounds = list(
+        round_queryset()
+        .filter(agenda_item__topic=topic)
+        .exclude(status=RoundStatus.DRAFT)
+        .order_by("-created_at", "-pk")
+    )
+    return rounds, _voted_in(rounds, resident)
+
+
+def _voted_in(rounds, resident) -> set[int]:
+    if resident is None or not rounds:
+        return set()
+    return set(
+        BallotReceipt.objects.filter(
+            voting_round__in=[r.pk for r in rounds], voter=resident
+        ).values_list("voting_round_id", flat=True)
+    )
