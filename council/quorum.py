@@ -10,6 +10,7 @@ gate on `meeting_quorum(meeting).can_vote`.
 - Coverage counts the distinct seat kinds with at least one seat present.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -62,6 +63,46 @@ def meeting_seats(meeting: Meeting):
         .current(on=on)
         .select_related("kind", "resident", "alternate", "organization")
         .order_by("kind__position", "kind_id", "pk")
+    )
+
+
+def compute_quorum(
+    *,
+    council,
+    seats: Iterable[Seat],
+    attendances: Iterable[Attendance],
+) -> QuorumReport:
+    """Compute quorum and coverage from already-loaded seats and attendance rows.
+
+    For pages that list every seat anyway (the minutes): which seats were
+    present is in present_seat_ids. The same rules as meeting_quorum, which
+    counts in the database.
+    """
+    seats = list(seats)
+    present_residents = set()
+    standing_in_for = set()
+    for attendance in attendances:
+        if attendance.status not in PRESENT_STATUSES:
+            continue
+        if attendance.resident_id:
+            present_residents.add(attendance.resident_id)
+        if attendance.role == AttendanceRole.ALTERNATE and attendance.seat_id:
+            standing_in_for.add(attendance.seat_id)
+    present_ids = set()
+    kinds_present = set()
+    for seat in seats:
+        if seat.resident_id in present_residents or seat.pk in standing_in_for:
+            present_ids.add(seat.pk)
+            kinds_present.add(seat.kind_id)
+    kinds_total = len({seat.kind_id for seat in seats})
+    return QuorumReport(
+        seated=len(seats),
+        present=len(present_ids),
+        required=council.quorum_required(len(seats)),
+        kinds_present=len(kinds_present),
+        kinds_required=council.required_kind_coverage,
+        kinds_total=kinds_total,
+        present_seat_ids=frozenset(present_ids),
     )
 
 
