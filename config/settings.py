@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "council",
     "voting",
     "outcomes",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -313,6 +314,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outcomes-sweep-minutes-pdfs": {
         "task": "outcomes.tasks.sweep_minutes_pdfs",
         "schedule": 300.0,
+    },
+    # -- reports --
+    "reports-snapshots": {
+        "task": "reports.tasks.make_snapshots",
+        "schedule": crontab(hour=2, minute=30),  # Asia/Shanghai, a quiet hour
+    },
+    "reports-expire-exports": {
+        "task": "reports.tasks.expire_exports",
+        "schedule": 3600.0,
     },
 }
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("c/<slug:community>/council/", include("council.urls")),
     path("c/<slug:community>/votes/", include("voting.urls")),
     path("c/<slug:community>/outcomes/", include("outcomes.urls")),
+    path("", include("reports.urls")),
 ]
 
 if settings.DEBUG:

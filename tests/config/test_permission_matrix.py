@@ -359,6 +359,32 @@ ROUTES = {
     "outcomes:minutes_pdf": row(
         allow(READERS, 404), allow(READERS, 404), meeting="meeting"
     ),
+    # -- reports: figures for staff and social workers, the district's for its
+    # officers; exports for staff (a social worker sees only their own, so
+    # staff's export is not found for them); the feed answers to its token alone.
+    "reports:dashboard": row(allow(STAFF_SW), allow(STAFF_SW)),
+    "reports:meeting_figures": row(allow(STAFF_SW), allow(STAFF_SW), pk="meeting"),
+    "reports:exports": row(allow(STAFF_SW), allow(STAFF_SW)),
+    "reports:export_detail": row(
+        allow(STAFF_SW, social_worker=404),
+        allow(STAFF_SW, social_worker=404),
+        pk="export",
+    ),
+    "reports:export_progress": row(
+        allow(STAFF_SW, social_worker=404),
+        allow(STAFF_SW, social_worker=404),
+        pk="export",
+    ),
+    "reports:export_download": row(
+        allow(STAFF_SW, social_worker=404),
+        allow(STAFF_SW, social_worker=404),
+        pk="export",
+    ),
+    "reports:calendar": row(allow(READERS), allow(READERS)),
+    "reports:calendar_reset": row(POST_ONLY, allow(READERS, REDIRECT)),
+    "reports:calendar_feed": row(every(OK), every(OK), token="feed_token"),
+    "reports:district": row(allow((DO,)), allow((DO,)), district="district"),
+    "reports:district_community": row(allow((DO,)), allow((DO,)), district="district"),
 }
 
 # The Django admin is for superusers (none of these roles): every page of it
@@ -683,10 +709,27 @@ def _build():
     delivery = Delivery.objects.filter(notification=notification).first()
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED)
 
+    from reports.models import CalendarFeed, Export
+
+    export = Export.objects.create(
+        community=community,
+        created_by=staff,
+        kind="topics",
+        file_format="csv",
+        language="zh-hans",
+        status="done",
+        file=ContentFile(b"a,b\r\n", name="topics.csv"),
+        file_name="topics.csv",
+    )
+    feed = CalendarFeed.objects.create(community=community, user=users[RES])
+
     return {
         "community": community,
         "users": users,
         "objects": {
+            "export": export,
+            "feed_token": feed.token,
+            "district": community.district,
             "meeting": meeting,
             "agenda_item": agenda_item,
             "invitation": invitation,

@@ -21,7 +21,9 @@ from tests.outcomes.factories import add_item, record_outcome
 pytestmark = pytest.mark.django_db
 
 PUBLIC_LIST_BUDGET = 12  # logged in: session, user, roles and the inbox badge too
-OUTCOME_PAGE_BUDGET = 24  # logged in; the count is the same at both sizes
+# Logged in; the count is the same at both sizes. A resident's first visit also
+# notes the page open (reports, for awareness): one insert that ignores a repeat.
+OUTCOME_PAGE_BUDGET = 25
 
 
 def grow(outcome, n, *, library):

@@ -1,0 +1,88 @@
+"""An export through a real Celery worker (kombu's filesystem transport, as in the
+quick start): queued by the page, written by the worker, with progress saved."""
+
+import io
+import time
+
+import pytest
+from celery import Celery
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connections
+from django.urls import reverse
+from openpyxl import load_workbook
+
+import reports.tasks  # noqa: F401  (registers the task before the worker starts)
+from reports.models import Export, ExportStatus
+from tests.factories import ResidentFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _close_connections(**kwargs):
+    connections.close_all()
+
+
+@pytest.fixture
+def filesystem_app(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    folder = tmp_path / "queue"
+    folder.mkdir()
+    app = Celery("filesystem-test", set_as_current=False)
+    app.conf.update(
+        broker_url="filesystem://",
+        broker_transport_options={
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(tmp_path / "control"),
+            "store_processed": False,
+        },
+        task_acks_late=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+    )
+    app.finalize()
+    task_postrun.connect(_close_connections, weak=False)
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=30
+        ):
+            yield app
+    finally:
+        task_postrun.disconnect(_close_connections)
+
+
+def test_worker_writes_a_residents_export_of_every_row(
+    filesystem_app, client, town, settings
+):
+    for n in range(2500):  # more than one chunk: progress is saved between them
+        ResidentFactory(community=town.community, name=f"居民{n:04d}")
+    client.force_login(town.staff)
+    response = client.post(
+        reverse("reports:exports", args=[town.community.slug]),
+        {"kind": "residents", "file_format": "xlsx"},
+    )
+    export = Export.objects.get()
+    assert response.url == export.get_absolute_url()
+    assert "reports.tasks.run_export" in filesystem_app.tasks
+    filesystem_app.send_task("reports.tasks.run_export", args=[export.pk])
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        export.refresh_from_db()
+        if not export.is_running:
+            break
+        time.sleep(0.2)
+    assert export.status == ExportStatus.DONE, export.failure
+    assert export.total_rows == export.rows_written == 2505
+    with export.file.open("rb") as f:
+        rows = list(
+            load_workbook(io.BytesIO(f.read())).active.iter_rows(values_only=True)
+        )
+    assert len(rows) == 2506
+    assert rows[0][0] == "姓名"
+    # A second delivery of the same task does nothing (the export is done).
+    filesystem_app.send_task("reports.tasks.run_export", args=[export.pk])
+    time.sleep(1)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE
