@@ -41,6 +41,7 @@ SIZES = {
 # (name, role, how to build the path from the seeded data)
 PAGES = [
     ("community home", "resident", lambda d: f"/c/{d['slug']}/"),
+    ("community home (staff)", "staff", lambda d: f"/c/{d['slug']}/"),
     ("topic list, newest", "resident", lambda d: f"/c/{d['slug']}/topics/"),
     (
         "topic list, most endorsed",
@@ -66,6 +67,8 @@ def env_for(db: str) -> dict:
     env.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{db}",
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        # One connection per worker, kept, as production runs (settings.py).
+        CONN_MAX_AGE=os.environ.get("CONN_MAX_AGE", "60"),
         DEBUG="false",
         SECRET_KEY="bench-" + "x" * 60,
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
@@ -329,6 +332,8 @@ def ab(url: str, *, requests: int, concurrency: int, cookie: str | None) -> dict
 
 def measure(args) -> int:
     env = env_for(args.db)
+    # Data seeded by an older checkout gets this one's migrations (and backfills).
+    run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env)
     run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
     prepared = prepare(args.db)
     app_port, bare_port = args.port, args.port + 1
@@ -400,6 +405,9 @@ def main() -> int:
     parser.add_argument("--size", choices=SIZES, default="demo")
     parser.add_argument("--db", default="bench_pages")
     parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument(
+        "--seed-only", action="store_true", help="seed the size, measure nothing"
+    )
     parser.add_argument("--bare-rows", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=200)
@@ -417,6 +425,8 @@ def main() -> int:
         return 0
     if not args.skip_seed:
         seed(args.size, args.db, args.bare_rows)
+    if args.seed_only:
+        return 0
     return measure(args)
 
 

@@ -132,6 +132,9 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="yishihui"),
         }
     }
+    # Sessions read from Redis, written through to the database: one query less
+    # on every page, and no one is logged out when Redis restarts.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -282,6 +285,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=18, minute=0),  # Asia/Shanghai, before quiet hours
+    },
+    # -- residents --
+    "residents-refresh-stale-community-stats": {
+        "task": "residents.tasks.refresh_stale_community_stats",
+        "schedule": 600.0,
     },
     # -- topics --
     "topics-sweep-collection-windows": {

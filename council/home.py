@@ -15,6 +15,8 @@ def council_home_context(request, community) -> dict | None:
         .order_by("starts_at", "pk")
         .first()
     )
+    if meeting is not None:
+        meeting.community = community  # its link needs the slug: no query for it
     return {
         "community": community,
         "meeting": meeting,

@@ -13,6 +13,8 @@ gate on `meeting_quorum(meeting).can_vote`.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Exists, OuterRef, Q
+
 from core.display import local_day
 
 from .models import (
@@ -33,6 +35,7 @@ class QuorumReport:
     kinds_required: int
     kinds_total: int
     present_seat_ids: frozenset = field(default_factory=frozenset)
+    also: dict = field(default_factory=dict, compare=False)
 
     @property
     def met(self) -> bool:
@@ -69,7 +72,12 @@ def compute_quorum(
     seats: Iterable[Seat],
     attendances: Iterable[Attendance],
 ) -> QuorumReport:
-    """Compute quorum and coverage from already-loaded seats and attendance rows."""
+    """Compute quorum and coverage from already-loaded seats and attendance rows.
+
+    For pages that list every seat anyway (the minutes): which seats were
+    present is in present_seat_ids. The same rules as meeting_quorum, which
+    counts in the database.
+    """
     seats = list(seats)
     present_residents = set()
     standing_in_for = set()
@@ -98,12 +106,37 @@ def compute_quorum(
     )
 
 
-def meeting_quorum(meeting: Meeting) -> QuorumReport:
-    """Return the live quorum and coverage of a meeting (two queries)."""
-    return compute_quorum(
-        council=meeting.council,
-        seats=meeting_seats(meeting),
-        attendances=Attendance.objects.filter(meeting=meeting).only(
-            "resident_id", "seat_id", "role", "status"
-        ),
+def meeting_quorum(meeting: Meeting, **also) -> QuorumReport:
+    """Return the live quorum and coverage of a meeting, counted in the database.
+
+    One query whatever the number of seats; present_seat_ids is left empty.
+    `also` names more aggregates over the meeting's current seats, to count in
+    the same query; their values are in the report's `also` dict.
+    """
+    present = Attendance.objects.filter(
+        meeting_id=meeting.pk, status__in=PRESENT_STATUSES
+    )
+    is_present = Q(Exists(present.filter(resident_id=OuterRef("resident_id")))) | Q(
+        Exists(present.filter(role=AttendanceRole.ALTERNATE, seat_id=OuterRef("pk")))
+    )
+    counts = (
+        Seat.objects.filter(council_id=meeting.council_id)
+        .current(on=local_day(meeting.starts_at))
+        .aggregate(
+            seated=Count("pk"),
+            present=Count("pk", filter=is_present),
+            kinds_total=Count("kind_id", distinct=True),
+            kinds_present=Count("kind_id", distinct=True, filter=is_present),
+            **also,
+        )
+    )
+    council = meeting.council
+    return QuorumReport(
+        seated=counts["seated"],
+        present=counts["present"],
+        required=council.quorum_required(counts["seated"]),
+        kinds_present=counts["kinds_present"],
+        kinds_required=council.required_kind_coverage,
+        kinds_total=counts["kinds_total"],
+        also={name: counts[name] for name in also},
     )

@@ -5,15 +5,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.display import local_day
 from residents.models import Resident
 from topics.models import Topic, TopicEvent, TopicEventKind, TopicStatus
 
 from .models import (
+    PRESENT_STATUSES,
     AgendaItem,
     Attendance,
     AttendanceChange,
@@ -24,43 +26,103 @@ from .models import (
     Meeting,
     MeetingStatus,
     Seat,
+    SeatKind,
 )
-from .quorum import compute_quorum, meeting_seats
+from .quorum import meeting_quorum, meeting_seats
+
+# Up to this many seats held, the council page lists every seat; above, each
+# kind's seats load when its fold is opened (htmx, or ?kind= without JavaScript).
+COUNCIL_INLINE_SEATS = 60
+KIND_SEATS_PAGE_SIZE = 50
 
 
-def council_page(*, council: Council, former_page: int = 1, page_size: int = 25):
-    """Seats now, seats before (paginated), kinds and recent changes."""
-    today = timezone.localdate()
-    seats = Seat.objects.filter(council=council).select_related(
-        "kind", "resident", "alternate", "organization"
+def _current_seats(council: Council, today):
+    return (
+        Seat.objects.filter(council=council)
+        .current(on=today)
+        .select_related("kind", "resident", "alternate", "organization")
     )
-    current = list(seats.current(on=today).order_by("kind__position", "pk"))
-    kinds = list(council.seat_kinds.order_by("position", "pk"))
-    by_kind = {kind.pk: [] for kind in kinds}
-    for seat in current:
-        by_kind.setdefault(seat.kind_id, []).append(seat)
+
+
+def council_page(
+    *,
+    council: Council,
+    former_page: int = 1,
+    page_size: int = 25,
+    open_kind: int | None = None,
+    kind_page: int = 1,
+):
+    """Seat kinds with their counts, seats before (paginated), recent changes.
+
+    The held seats are counted per kind in the database. A small council's
+    seats come with it; a large one's only for `open_kind` (one page of
+    KIND_SEATS_PAGE_SIZE), so the page's size does not grow with the council.
+    """
+    today = timezone.localdate()
+    held = (
+        Q(seats__term_start__lte=today)
+        & (Q(seats__ended_on__isnull=True) | Q(seats__ended_on__gt=today))
+        & (Q(seats__term_end__isnull=True) | Q(seats__term_end__gte=today))
+    )
+    kinds = list(
+        council.seat_kinds.annotate(held=Count("seats", filter=held)).order_by(
+            "position", "pk"
+        )
+    )
+    current_count = sum(kind.held for kind in kinds)
+    # One query at every size: the first seats, kept only when they are all.
+    first_seats = list(
+        _current_seats(council, today).order_by("kind__position", "pk")[
+            : COUNCIL_INLINE_SEATS + 1
+        ]
+    )
+    inline = len(first_seats) <= COUNCIL_INLINE_SEATS
+    by_kind: dict[int, list] = {kind.pk: [] for kind in kinds}
+    open_page = None
+    if inline:
+        for seat in first_seats:
+            by_kind.setdefault(seat.kind_id, []).append(seat)
+    elif open_kind in by_kind:
+        open_page = kind_seats_page(council=council, kind_id=open_kind, page=kind_page)
+        by_kind[open_kind] = list(open_page.object_list)
     kind_rows = [
         {
             "kind": kind,
+            "held": kind.held,
             "seats": by_kind.get(kind.pk, []),
-            "vacant": max(kind.seat_count - len(by_kind.get(kind.pk, [])), 0),
+            "loaded": inline or kind.pk == open_kind,
+            "page": open_page if kind.pk == open_kind else None,
+            "query_string": f"kind={kind.pk}",
+            "vacant": max(kind.seat_count - kind.held, 0),
         }
         for kind in kinds
     ]
     former = Paginator(
-        seats.former(on=today)
-        .select_related("replaced_by__resident")
+        Seat.objects.filter(council=council)
+        .former(on=today)
+        .select_related("kind", "resident", "replaced_by__resident")
         .order_by("-ended_on", "-term_end", "-pk"),
         page_size,
     ).get_page(former_page)
     changes = list(council.changes.select_related("changed_by")[:10])
     return {
         "kind_rows": kind_rows,
-        "current_count": len(current),
+        "current_count": current_count,
         "seat_total": sum(kind.seat_count for kind in kinds),
+        "seats_inline": inline,
         "former": former,
         "changes": changes,
     }
+
+
+def kind_seats_page(*, council: Council, kind_id: int, page=1):
+    """One page of the seats held now in one seat kind (the council page's fold)."""
+    seats = (
+        _current_seats(council, timezone.localdate())
+        .filter(kind_id=kind_id)
+        .order_by("pk")
+    )
+    return Paginator(seats, KIND_SEATS_PAGE_SIZE).get_page(page)
 
 
 @dataclass(frozen=True)
@@ -180,46 +242,42 @@ def meeting_timeline(meeting: Meeting, now: datetime | None = None):
 
 
 def meeting_detail(*, meeting: Meeting, user, resident: Resident | None):
-    """Everything the meeting page shows, in a fixed number of queries."""
-    invitations = Invitation.objects.select_related("resident", "organization")
+    """Everything the meeting page shows, in a fixed number of queries.
+
+    Counts and the quorum come from the database: the page loads no seat,
+    invitation or attendance row but the resident's own invitations.
+    """
     items = list(
         meeting.agenda_items.select_related("topic")
-        .prefetch_related(Prefetch("invitations", queryset=invitations))
+        .annotate(invitation_count=Count("invitations"))
         .order_by("position", "pk")
     )
-    seats = list(meeting_seats(meeting))
-    attendances = list(
-        Attendance.objects.filter(meeting=meeting).only(
-            "resident_id", "seat_id", "role", "status"
-        )
-    )
-    quorum = compute_quorum(
-        council=meeting.council, seats=seats, attendances=attendances
-    )
     my_invitations = []
+    also = {}
     if resident is not None:
-        member_org_ids = set(resident.organizations.values_list("pk", flat=True))
-        for item in items:
-            for invitation in item.invitations.all():
-                if invitation.resident_id == resident.pk or (
-                    invitation.organization_id in member_org_ids
-                ):
-                    my_invitations.append(invitation)
-    invitation_count = sum(len(item.invitations.all()) for item in items)
-    is_seated = resident is not None and any(
-        resident.pk in (seat.resident_id, seat.alternate_id) for seat in seats
-    )
+        my_invitations = list(
+            Invitation.objects.filter(meeting=meeting)
+            .filter(
+                Q(resident=resident)
+                | Q(organization__in=resident.organizations.values("pk"))
+            )
+            .select_related("agenda_item", "resident", "organization")
+            .order_by("agenda_item__position", "agenda_item_id", "pk")
+        )
+        # Whether they hold (or stand in for) a seat: in the quorum's query.
+        also["mine"] = Count("pk", filter=Q(resident=resident) | Q(alternate=resident))
+    quorum = meeting_quorum(meeting, **also)
     return {
         "items": items,
-        "seats": seats,
+        "seat_count": quorum.seated,
         "quorum": quorum,
         "timeline": meeting_timeline(meeting),
         "my_invitations": my_invitations,
-        "invitation_count": invitation_count,
-        "attendance_count": sum(
-            1 for a in attendances if a.status in ("in_person", "online")
-        ),
-        "is_seated": is_seated,
+        "invitation_count": sum(item.invitation_count for item in items),
+        "attendance_count": Attendance.objects.filter(
+            meeting=meeting, status__in=PRESENT_STATUSES
+        ).count(),
+        "is_seated": bool(quorum.also.get("mine")),
     }
 
 
@@ -345,72 +403,137 @@ class CheckInRow:
     invitation_id: int | None = None
 
 
-def _check_in_row(person: ExpectedPerson, by_resident, by_invitation) -> CheckInRow:
-    if person.resident is not None:
-        key = f"r{person.resident_id}"
-        attendance = by_resident.get(person.resident_id)
-    else:
-        key = f"i{person.invitation.pk}"
-        attendance = by_invitation.get(person.invitation.pk)
-    if person.role == AttendanceRole.REPRESENTATIVE:
-        role_label, detail = AttendanceRole.REPRESENTATIVE.label, person.seat.kind.label
-    elif person.role == AttendanceRole.ALTERNATE:
-        role_label = _("alternate")
-        detail = _("for %(name)s") % {"name": person.seat.resident.name}
-    else:
-        role_label = AttendanceRole.STAKEHOLDER.label
-        detail = person.invitation.agenda_item.title
-    return CheckInRow(
-        key=key,
-        name=person.name,
-        role=person.role,
-        role_label=str(role_label),
-        detail=detail,
-        attendance=attendance,
-        resident_id=person.resident_id,
-        invitation_id=None if person.resident is not None else person.invitation.pk,
+def check_in_page(*, meeting: Meeting, query: str = "", page=1, page_size: int = 50):
+    """One page of everyone expected at the meeting, with attendance and quorum.
+
+    The order and roles are meeting_expected's (representatives, their
+    alternates, stakeholders who have not declined; each person once), then
+    observers not otherwise listed. The whole list is read as plain values
+    (ids and names, no model instances); only the page's attendance rows are
+    loaded, with their history. `query` keeps the names that contain it.
+    """
+    on = local_day(meeting.starts_at)
+    seats = list(
+        Seat.objects.filter(council_id=meeting.council_id)
+        .current(on=on)
+        .order_by("kind__position", "kind_id", "pk")
+        .values_list(
+            "pk", "kind_id", "resident_id", "resident__name", "alternate_id",
+            "alternate__name", "kind__name", "kind__code",
+        )
+    )  # fmt: skip
+    kinds = {seat[1]: SeatKind(name=seat[6], code=seat[7]).label for seat in seats}
+    invitations = list(
+        Invitation.objects.filter(meeting=meeting)
+        .exclude(status=InvitationStatus.DECLINED)
+        .order_by("agenda_item__position", "pk")
+        .values_list(
+            "pk", "resident_id", "resident__name", "organization__name",
+            "outside_name", "agenda_item__title",
+        )
+    )  # fmt: skip
+    attendances = list(
+        Attendance.objects.filter(meeting=meeting)
+        .order_by("pk")
+        .values_list(
+            "pk", "resident_id", "invitation_id", "role", "status", "name",
+            "resident__name", "invitation__organization__name",
+            "invitation__outside_name", "invitation__resident__name",
+        )
+    )  # fmt: skip
+    by_resident = {a[1]: a for a in attendances if a[1]}
+    by_invitation = {a[2]: a for a in attendances if a[2] and not a[1]}
+    # (key, name, role, role label, detail, resident id, invitation id, attendance)
+    entries = []
+    listed: set[int] = set()
+    for _pk, kind_id, resident_id, name, _alt, _alt_name, *_kind in seats:
+        listed.add(resident_id)
+        entries.append(
+            (
+                f"r{resident_id}", name, AttendanceRole.REPRESENTATIVE,
+                AttendanceRole.REPRESENTATIVE.label, kinds.get(kind_id, ""),
+                resident_id, None, by_resident.get(resident_id),
+            )
+        )  # fmt: skip
+    for _pk, _kind, _resident, holder, alternate_id, name, *_kind_name in seats:
+        if alternate_id and alternate_id not in listed:
+            listed.add(alternate_id)
+            entries.append(
+                (
+                    f"r{alternate_id}", name, AttendanceRole.ALTERNATE,
+                    _("alternate"), _("for %(name)s") % {"name": holder},
+                    alternate_id, None, by_resident.get(alternate_id),
+                )
+            )  # fmt: skip
+    for pk, resident_id, resident_name, org_name, outside, item_title in invitations:
+        if resident_id:
+            if resident_id in listed:
+                continue
+            listed.add(resident_id)
+            entry = (
+                f"r{resident_id}", resident_name, resident_id, None,
+                by_resident.get(resident_id),
+            )  # fmt: skip
+        else:
+            entry = (f"i{pk}", org_name or outside, None, pk, by_invitation.get(pk))
+        key, name, rid, iid, attendance = entry
+        entries.append(
+            (
+                key, name, AttendanceRole.STAKEHOLDER,
+                AttendanceRole.STAKEHOLDER.label, item_title, rid, iid, attendance,
+            )
+        )  # fmt: skip
+    for attendance in attendances:
+        pk, resident_id, invitation_id, role = attendance[:4]
+        if role == AttendanceRole.OBSERVER and (
+            resident_id not in listed or not resident_id
+        ):
+            if resident_id:
+                name = attendance[6]
+            elif invitation_id:
+                name = attendance[9] or attendance[7] or attendance[8]
+            else:
+                name = attendance[5]
+            entries.append(
+                (f"a{pk}", name, "observer", AttendanceRole.OBSERVER.label, "",
+                 resident_id, None, attendance)
+            )  # fmt: skip
+    present_count = sum(
+        1 for entry in entries if entry[7] and entry[7][4] in PRESENT_STATUSES
     )
-
-
-def check_in_rows(*, meeting: Meeting):
-    """Everyone expected at the meeting with their attendance, and the quorum."""
-    seats = list(meeting_seats(meeting))
+    shown = [e for e in entries if query in (e[1] or "")] if query else entries
+    page_obj = Paginator(shown, page_size).get_page(page)
+    wanted = [entry[7][0] for entry in page_obj.object_list if entry[7]]
     changes = AttendanceChange.objects.select_related("changed_by").order_by(
         "changed_at", "pk"
     )
-    attendances = list(
-        Attendance.objects.filter(meeting=meeting)
+    loaded = {
+        attendance.pk: attendance
+        for attendance in Attendance.objects.filter(pk__in=wanted)
         .select_related("resident", "invitation__organization", "checked_in_by")
         .prefetch_related(Prefetch("changes", queryset=changes))
-    )
-    by_resident = {a.resident_id: a for a in attendances if a.resident_id}
-    by_invitation = {
-        a.invitation_id: a for a in attendances if a.invitation_id and not a.resident_id
     }
-    rows = [
-        _check_in_row(person, by_resident, by_invitation)
-        for person in meeting_expected(meeting, seats=seats)
-    ]
-    listed_residents = {row.resident_id for row in rows if row.resident_id}
-    for attendance in attendances:
-        if attendance.role == AttendanceRole.OBSERVER and (
-            attendance.resident_id not in listed_residents or not attendance.resident_id
-        ):
-            rows.append(
-                CheckInRow(
-                    key=f"a{attendance.pk}",
-                    name=attendance.display_name,
-                    role="observer",
-                    role_label=str(AttendanceRole.OBSERVER.label),
-                    detail="",
-                    attendance=attendance,
-                    resident_id=attendance.resident_id,
-                )
-            )
-    quorum = compute_quorum(
-        council=meeting.council, seats=seats, attendances=attendances
-    )
-    return {"rows": rows, "quorum": quorum}
+    page_obj.object_list = [
+        CheckInRow(
+            key=key,
+            name=name,
+            role=role,
+            role_label=str(label),
+            detail=str(detail),
+            attendance=loaded.get(attendance[0]) if attendance else None,
+            resident_id=resident_id,
+            invitation_id=invitation_id,
+        )
+        for (
+            key, name, role, label, detail, resident_id, invitation_id, attendance,
+        ) in page_obj.object_list
+    ]  # fmt: skip
+    return {
+        "page": page_obj,
+        "expected_count": len(entries),
+        "present_count": present_count,
+        "quorum": meeting_quorum(meeting),
+    }
 
 
 # -- the public page ---------------------------------------------------------

@@ -14,10 +14,26 @@ def inbox_for_user(user):
     return Notification.objects.for_inbox(user).select_related("community")
 
 
+_UNREAD_ATTR = "_yishihui_unread_count"
+
+
 def unread_count(user) -> int:
+    """The user's unread notifications, counted once per request (kept on the user).
+
+    The inbox asks for it and so does the navigation's badge on the same page.
+    Services that mark notifications read forget it (forget_unread_count).
+    """
     if user is None or not user.is_authenticated:
         return 0
-    return Notification.objects.for_inbox(user).unread().count()
+    if _UNREAD_ATTR not in user.__dict__:
+        user.__dict__[_UNREAD_ATTR] = (
+            Notification.objects.for_inbox(user).unread().count()
+        )
+    return user.__dict__[_UNREAD_ATTR]
+
+
+def forget_unread_count(user) -> None:
+    user.__dict__.pop(_UNREAD_ATTR, None)
 
 
 def deliveries_for_community(community: Community, *, status: str | None = None):

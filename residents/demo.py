@@ -31,7 +31,7 @@ from .models import (
     Role,
     User,
 )
-from .services import community_create
+from .services import community_create, community_stats_refresh
 
 DEMO_PASSWORD = "yishihui2026"
 DEFAULT_RESIDENTS = 6000
@@ -487,6 +487,8 @@ def seed(context: dict) -> None:
         resident = Resident.objects.get(community=tingtang, user=users["resident"])
         organizations["汀塘老年协会"].members.add(resident)
 
+    for community in communities:  # the kept counts, as the services keep them
+        community_stats_refresh(community_id=community.pk)
     context.update(
         {
             "district": district,

@@ -14,10 +14,15 @@ the same one for every row, asks the database once.
 """
 
 import rules
-from django.db.models import Q
 
-from .models import Community, Membership, Role
-from .selectors import forget_resident_for_user, resident_for_user
+from .models import Community, Role
+from .selectors import (
+    forget_memberships,
+    forget_resident_for_user,
+    memberships_of,
+    resident_for_user,
+    unwrapped_user,
+)
 
 _ROLES_CACHE = "_yishihui_roles_by_community"
 _PARENTS = ("meeting", "topic", "agenda_item", "comment", "council")
@@ -47,24 +52,24 @@ def roles_in(user, obj) -> frozenset[str]:
     community_id = community_id_of(obj)
     if not _signed_in(user) or community_id is None:
         return frozenset()
+    user = unwrapped_user(user)
     cache = user.__dict__.setdefault(_ROLES_CACHE, {})
     if community_id not in cache:
+        memberships, in_districts = memberships_of(user)
+        officer_here = any(c.pk == community_id for c in in_districts)
         cache[community_id] = frozenset(
-            Membership.objects.filter(
-                Q(community_id=community_id)
-                | Q(
-                    role=Role.DISTRICT_OFFICER,
-                    district__communities__id=community_id,
-                ),
-                user=user,
-            ).values_list("role", flat=True)
+            m.role
+            for m in memberships
+            if m.community_id == community_id
+            or (m.role == Role.DISTRICT_OFFICER and officer_here)
         )
     return cache[community_id]
 
 
 def forget_roles(user) -> None:
     """Drop the cached roles and resident records (after a membership changes)."""
-    user.__dict__.pop(_ROLES_CACHE, None)
+    unwrapped_user(user).__dict__.pop(_ROLES_CACHE, None)
+    forget_memberships(user)
     forget_resident_for_user(user)
 
 

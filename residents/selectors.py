@@ -5,13 +5,14 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 from .mobile import normalize_mobile
 from .models import (
     CodeStatus,
     Community,
+    CommunityStats,
     LoginLink,
     Membership,
     MobileChange,
@@ -42,7 +43,7 @@ def resident_for_user(
     )
     if user is None or not user.is_authenticated or community_id is None:
         return None
-    cache = user.__dict__.setdefault(_RESIDENT_CACHE_ATTR, {})
+    cache = unwrapped_user(user).__dict__.setdefault(_RESIDENT_CACHE_ATTR, {})
     if community_id not in cache:
         cache[community_id] = (
             Resident.objects.filter(community_id=community_id, user=user)
@@ -54,23 +55,66 @@ def resident_for_user(
 
 def forget_resident_for_user(user) -> None:
     """Drop the resident records kept on the user (after a record or login changes)."""
-    user.__dict__.pop(_RESIDENT_CACHE_ATTR, None)
+    unwrapped_user(user).__dict__.pop(_RESIDENT_CACHE_ATTR, None)
+
+
+_MEMBERSHIPS_ATTR = "_yishihui_memberships"
+
+
+def unwrapped_user(user):
+    """The user itself, not request.user's lazy wrapper (their __dict__ differ)."""
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
+def memberships_of(user) -> tuple[list[Membership], list[Community]]:
+    """The user's memberships with their communities, and the communities of the
+    districts they are an officer of; read once per user object.
+
+    One query (two for a district officer) serves the roles in every community
+    (residents.predicates.roles_in) and the navigation's list of communities.
+    """
+    user = unwrapped_user(user)
+    if _MEMBERSHIPS_ATTR not in user.__dict__:
+        memberships = list(
+            Membership.objects.filter(user=user).select_related("community")
+        )
+        district_ids = {
+            m.district_id
+            for m in memberships
+            if m.role == Role.DISTRICT_OFFICER and m.district_id
+        }
+        in_districts = (
+            list(Community.objects.filter(district_id__in=district_ids))
+            if district_ids
+            else []
+        )
+        user.__dict__[_MEMBERSHIPS_ATTR] = (memberships, in_districts)
+    return user.__dict__[_MEMBERSHIPS_ATTR]
+
+
+def forget_memberships(user) -> None:
+    unwrapped_user(user).__dict__.pop(_MEMBERSHIPS_ATTR, None)
 
 
 def communities_for_user(user):
-    """Communities the user can open, lazily (only queried when a template asks)."""
+    """Communities the user can open, lazily (only queried when a template asks).
+
+    From the memberships roles_in reads anyway; a district officer's district
+    adds one query for its communities.
+    """
 
     def load():
-        district_ids = Membership.objects.filter(
-            user=user, role=Role.DISTRICT_OFFICER
-        ).values("district_id")
-        return list(
-            Community.objects.filter(
-                Q(memberships__user=user) | Q(district_id__in=district_ids)
-            )
-            .distinct()
-            .order_by("name")
-        )
+        memberships, in_districts = memberships_of(user)
+        communities = {
+            m.community_id: m.community for m in memberships if m.community_id
+        }
+        for community in in_districts:
+            communities.setdefault(community.pk, community)
+        return sorted(communities.values(), key=lambda c: (c.name, c.pk))
 
     return SimpleLazyObject(load)
 
@@ -86,17 +130,24 @@ def community_directory(*, query: str = "") -> QuerySet:
     return communities
 
 
-def community_summary(*, community: Community) -> dict:
-    """Counts shown on the community home page (one query each, whatever the size)."""
-    resident_counts = Resident.objects.filter(community=community).aggregate(
-        total=Count("pk"),
-        with_login=Count("pk", filter=Q(user__isnull=False)),
-        elderly_alone=Count("pk", filter=Q(is_elderly_alone=True)),
-        left_behind_children=Count("pk", filter=Q(is_left_behind_child=True)),
-        with_disability=Count("pk", filter=Q(has_disability=True)),
-        households=Count("household", distinct=True, filter=~Q(household="")),
-    )
-    return {"residents": resident_counts}
+def community_stats(*, community: Community) -> CommunityStats | None:
+    """The community's kept resident counts (one row, no counting), or None yet."""
+    return CommunityStats.objects.filter(community_id=community.pk).first()
+
+
+def community_summary(*, stats: CommunityStats) -> dict:
+    """Counts shown on the community home page, from the kept counts."""
+    return {
+        "residents": {
+            "total": stats.residents,
+            "with_login": stats.with_login,
+            "elderly_alone": stats.elderly_alone,
+            "left_behind_children": stats.left_behind_children,
+            "with_disability": stats.with_disability,
+            "households": stats.households,
+        },
+        "refreshed_at": stats.refreshed_at,
+    }
 
 
 def organizations_by_kind(
@@ -136,21 +187,15 @@ def resident_list(
     return residents.order_by("name_pinyin", "pk")
 
 
-def _building_order(building: str):
+def building_sort_key(building: str):
+    """1, 2 … 10 (not 1, 10, 2); names without a number last."""
     digits = "".join(ch for ch in building if ch.isdigit())
     return (int(digits) if digits else float("inf"), building)
 
 
-def resident_buildings(*, community: Community) -> list[str]:
-    """The buildings residents are registered in, 1, 2 ... 10 (not 1, 10, 2)."""
-    buildings = (
-        Resident.objects.filter(community=community)
-        .exclude(building="")
-        .values_list("building", flat=True)
-        .distinct()
-        .order_by()
-    )
-    return sorted(buildings, key=_building_order)
+def resident_buildings(*, stats: CommunityStats) -> list[str]:
+    """The buildings residents are registered in, 1, 2 ... 10 (from the kept counts)."""
+    return list(stats.buildings)
 
 
 def _name_and_number(text: str) -> tuple[str, str]:

@@ -5,7 +5,9 @@ council creates or moves when it schedules a meeting.
 """
 
 from django.conf import settings
-from django.db import models
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections, models
+from django.db.models import Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,6 +21,8 @@ from residents.stakeholders import (
     stakeholder_organization_field,
     stakeholder_resident_field,
 )
+
+from .search import query_pairs, search_terms, tsquery
 
 
 class CollectionWindowQuerySet(models.QuerySet):
@@ -137,11 +141,30 @@ class TopicQuerySet(models.QuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Fill each topic's search words, as save() does (bulk_create skips save)."""
+        objs = list(objs)
+        for topic in objs:
+            topic.fill_search_terms()
+        return super().bulk_create(objs, *args, **kwargs)
+
     def search(self, query: str):
+        """Topics whose title or description contains `query` (see topics.search)."""
         query = (query or "").strip()
         if not query:
             return self
-        return self.filter(
+        topics = self
+        pairs = query_pairs(query)
+        if pairs and connections[self.db].vendor == "postgresql":
+            # Narrowed by the GIN index (migration 0007), then the exact test.
+            topics = topics.alias(
+                search_vector=SearchVector("search_terms", config=Value("simple"))
+            ).filter(
+                search_vector=SearchQuery(
+                    tsquery(pairs), config=Value("simple"), search_type="raw"
+                )
+            )
+        return topics.filter(
             models.Q(title__icontains=query) | models.Q(description__icontains=query)
         )
 
@@ -206,6 +229,8 @@ class Topic(models.Model):
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     endorsement_count = models.PositiveIntegerField(_("endorsements"), default=0)
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    # Pairs of Chinese characters of the title and description (topics.search).
+    search_terms = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -230,6 +255,13 @@ class Topic(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.fill_search_terms()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "description"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_terms"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse(
             "topics:topic_detail",
@@ -253,6 +285,9 @@ class Topic(models.Model):
                 "be edited."
             ) % {"time": format_when(window.closed_at or window.closes_at)}
         return ""
+
+    def fill_search_terms(self) -> None:
+        self.search_terms = search_terms(self.title, self.description)
 
     @property
     def is_editable(self) -> bool:

@@ -100,8 +100,22 @@ def topic_detail(*, community: Community, pk: int) -> Topic:
     )
 
 
-def topic_comments(*, topic: Topic, with_reports: bool = False) -> list[Comment]:
-    """Top-level comments with their replies (one level), oldest first."""
+COMMENTS_PAGE_SIZE = 20
+
+
+def topic_comments(
+    *,
+    topic: Topic,
+    with_reports: bool = False,
+    start: int = 0,
+    limit: int = COMMENTS_PAGE_SIZE,
+) -> dict:
+    """A page of top-level comments with their replies (one level), oldest first.
+
+    `limit` comments from the `start`-th; next_start is None on the last page,
+    previous_start None on the first.
+    """
+    start = max(start, 0)
     replies = Comment.objects.select_related("author", "author_resident").order_by(
         "created_at", "pk"
     )
@@ -114,7 +128,31 @@ def topic_comments(*, topic: Topic, with_reports: bool = False) -> list[Comment]
         open_reports = Count("reports", filter=Q(reports__resolved_at__isnull=True))
         comments = comments.annotate(open_reports=open_reports)
         replies = replies.annotate(open_reports=open_reports)
-    return list(comments.prefetch_related(Prefetch("replies", queryset=replies)))
+    page = list(
+        comments.prefetch_related(Prefetch("replies", queryset=replies))[
+            start : start + limit + 1
+        ]
+    )
+    return {
+        "comments": page[:limit],
+        "start": start,
+        "next_start": start + limit if len(page) > limit else None,
+        "previous_start": max(start - limit, 0) if start else None,
+    }
+
+
+def comments_start_for(
+    *, topic: Topic, parent: Comment | None, limit: int = COMMENTS_PAGE_SIZE
+) -> int:
+    """Where the page showing a new comment starts: its parent's page, else the last."""
+    before = Comment.objects.filter(topic=topic, parent__isnull=True)
+    if parent is not None:
+        before = before.filter(
+            Q(created_at__lt=parent.created_at)
+            | Q(created_at=parent.created_at, pk__lt=parent.pk)
+        )
+        return before.count() // limit * limit
+    return max(before.count() - 1, 0) // limit * limit
 
 
 def may_act_for_topic(*, topic: Topic, user) -> bool:

@@ -225,14 +225,43 @@ def topic_record(request, community, resident_pk):
     return _handle_submit(request, community, submitter=submitter, on_behalf=True)
 
 
+def _comment_urls(community, topic) -> dict:
+    """The comment links of a topic page, reversed once for all its comments."""
+    return {
+        "topic_url": topic.get_absolute_url(),
+        "comment_url": reverse(
+            "topics:comment_create",
+            kwargs={"community": community.slug, "pk": topic.pk},
+        ),
+        "report_url": reverse(
+            "topics:comment_report", kwargs={"community": community.slug, "pk": 0}
+        ),
+        "hide_url": reverse(
+            "topics:comment_hide", kwargs={"community": community.slug, "pk": 0}
+        ),
+    }
+
+
 @community_view("topics.view_topics", obj=topic_in_url)
 def topic_detail(request, community, topic):
     resident = resident_for_user(user=request.user, community=community)
-    comments = []
+    comment_page = {"comments": []}
     if request.user.has_perm("topics.view_comments", topic):
-        comments = selectors.topic_comments(
+        comment_page = selectors.topic_comments(
             topic=topic,
             with_reports=request.user.has_perm("topics.moderate_comments", topic),
+            start=int_or_none(request.GET.get("comments_from")) or 0,
+        )
+    if request.htmx and "comments_from" in request.GET:
+        return render(  # "Show more comments": the next page alone
+            request,
+            "topics/partials/_comment_page.html",
+            {
+                "community": community,
+                "topic": topic,
+                **comment_page,
+                **_comment_urls(community, topic),
+            },
         )
     return render(
         request,
@@ -242,7 +271,8 @@ def topic_detail(request, community, topic):
             "topic": topic,
             "photos": list(topic.photos.all()),
             "events": list(topic.events.all()),
-            "comments": comments,
+            **comment_page,
+            **_comment_urls(community, topic),
             "resident": resident,
             "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
             "is_submitter": is_submitter(request.user, topic),
@@ -357,8 +387,8 @@ def topic_endorse(request, community, pk):
 def comment_create(request, community, pk):
     topic = _get_topic(community, pk)
     form = CommentForm(request.POST)
+    parent = None
     if form.is_valid():
-        parent = None
         if form.cleaned_data.get("parent"):
             parent = Comment.objects.filter(
                 topic=topic, pk=form.cleaned_data["parent"]
@@ -384,9 +414,12 @@ def comment_create(request, community, pk):
             {
                 "community": community,
                 "topic": topic,
-                "comments": selectors.topic_comments(
-                    topic=topic, with_reports=can_moderate
+                **selectors.topic_comments(
+                    topic=topic,
+                    with_reports=can_moderate,
+                    start=selectors.comments_start_for(topic=topic, parent=parent),
                 ),
+                **_comment_urls(community, topic),
                 "comment_form": form,
                 "oob_counts": True,
             },

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,27 +27,27 @@ from ..models import (
     Invitation,
 )
 from ..quorum import meeting_quorum
-from ..selectors import check_in_rows
+from ..selectors import check_in_page
 from .common import meeting_or_404
 
 # -- attendance -------------------------------------------------------------------
 
 
-CHECK_IN_PAGE_SIZE = 50
+# Search first: a page the size of a phone screen or two, and the name box above it.
+CHECK_IN_PAGE_SIZE = 20
 
 
 def _attendance_context(request, community, meeting):
     """The check-in list, one page at a time, optionally filtered by name."""
     params = request.POST if request.method == "POST" else request.GET
     query = (params.get("q") or "").strip()
-    data = check_in_rows(meeting=meeting)
-    rows = data["rows"]
-    if query:
-        rows = [row for row in rows if query in row.name]
-    page = Paginator(rows, CHECK_IN_PAGE_SIZE).get_page(params.get("page") or 1)
-    present = sum(
-        1 for row in data["rows"] if row.attendance and row.attendance.is_present
+    data = check_in_page(
+        meeting=meeting,
+        query=query,
+        page=params.get("page") or 1,
+        page_size=CHECK_IN_PAGE_SIZE,
     )
+    page = data["page"]
     return {
         "community": community,
         "meeting": meeting,
@@ -57,8 +56,8 @@ def _attendance_context(request, community, meeting):
         "rows": page.object_list,
         "page_obj": page,
         "q": query,
-        "expected_count": len(data["rows"]),
-        "present_count": present,
+        "expected_count": data["expected_count"],
+        "present_count": data["present_count"],
         "extra": urlencode({"q": query}) if query else "",
     }
 

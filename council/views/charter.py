@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -27,17 +28,31 @@ from .common import council_or_404
 
 @community_view("council.view_council")
 def council_home(request, community):
+    """The council; ?kind= opens one seat kind's fold (htmx asks for it alone)."""
     council = council_or_404(community)
-    data = council_page(council=council, former_page=request.GET.get("page") or 1)
-    return render(
-        request,
-        "council/council.html",
-        {
-            "community": community,
-            "council": council,
-            **data,
-        },
+    try:
+        open_kind = int(request.GET.get("kind", ""))
+    except ValueError:
+        open_kind = None
+    data = council_page(
+        council=council,
+        former_page=request.GET.get("page") or 1,
+        open_kind=open_kind,
+        kind_page=request.GET.get("kind_page") or 1,
     )
+    context = {
+        "community": community,
+        "council": council,
+        **data,
+    }
+    if request.htmx and open_kind is not None:
+        row = next((r for r in data["kind_rows"] if r["kind"].pk == open_kind), None)
+        if row is None:
+            raise Http404
+        return render(
+            request, "council/partials/_kind_seats.html", {**context, "row": row}
+        )
+    return render(request, "council/council.html", context)
 
 
 @community_view("council.manage_council")

@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from residents.models import Resident
 
 from ..models import Notification, NotificationPreference
+from ..selectors import forget_unread_count
 
 
 def notification_mark_read(*, notification: Notification, user) -> Notification:
     """Mark one of the user's notifications read (idempotent)."""
     if notification.user_id != user.pk:
         raise ValidationError(_("This notification is not yours."))
+    forget_unread_count(user)
     if notification.read_at is None:
         now = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
@@ -25,6 +27,7 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
 
 def notifications_mark_all_read(*, user) -> int:
     """Mark every unread notification of the user read; return how many."""
+    forget_unread_count(user)
     return Notification.objects.for_inbox(user).unread().update(read_at=timezone.now())
 
 

@@ -14,6 +14,7 @@ from .codes import (  # noqa: F401
 )
 from .communities import (  # noqa: F401
     Community,
+    CommunityStats,
     District,
     Membership,
     Role,

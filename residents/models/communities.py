@@ -55,6 +55,38 @@ class Community(models.Model):
         return reverse("residents:community_home", kwargs={"community": self.slug})
 
 
+class CommunityStats(models.Model):
+    """Counts of a community's residents, kept so pages never count a million rows.
+
+    Recounted by residents.services.community_stats_refresh: at once after a
+    write in a small community, by a task in a large one, and hourly for all.
+    """
+
+    community = models.OneToOneField(
+        Community,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stats",
+        verbose_name=_("community"),
+    )
+    residents = models.PositiveIntegerField(default=0)
+    with_login = models.PositiveIntegerField(default=0)
+    elderly_alone = models.PositiveIntegerField(default=0)
+    left_behind_children = models.PositiveIntegerField(default=0)
+    with_disability = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    # The buildings residents are registered in, in building order (1, 2 … 10).
+    buildings = models.JSONField(default=list, blank=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("community counts")
+        verbose_name_plural = _("community counts")
+
+    def __str__(self):
+        return f"{self.community_id}: {self.residents}"
+
+
 class Role(models.TextChoices):
     RESIDENT = "resident", _("resident")
     STAFF = "staff", _("community staff")

@@ -6,8 +6,12 @@ mobile change), organisations, imports (the resident-list import).
 """
 
 from .communities import (  # noqa: F401
+    STATS_SYNC_LIMIT,
+    STATS_TASK_DELAY,
     community_create,
     community_setup,
+    community_stats_changed,
+    community_stats_refresh,
     on_community_created,
 )
 from .contact import (  # noqa: F401

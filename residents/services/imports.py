@@ -15,6 +15,7 @@ from ..models import (
     Resident,
     ResidentImport,
 )
+from .communities import community_stats_changed
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -344,6 +345,7 @@ def resident_import_run(*, resident_import: ResidentImport) -> ResidentImport:
             locked.raw_rows = []
             locked.finished_at = timezone.now()
             locked.save()
+            community_stats_changed(community_id=community.pk)
             return locked
     except IntegrityError:
         # A resident with one of these numbers was saved between the check and

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..predicates import forget_roles, login_is_community_only
 from ..texting import TextNotSent, send_text
+from .communities import community_stats_changed
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -137,6 +138,7 @@ def _give_login(resident: Resident, *, created_by: User | None) -> OneTimeCode:
         user.save()
         resident.user = user
         resident.save(update_fields=["user", "updated_at"])
+        community_stats_changed(community_id=resident.community_id)
         Membership.objects.get_or_create(
             user=user, community_id=resident.community_id, role=Role.RESIDENT
         )
@@ -372,6 +374,7 @@ def _link_resident(link: LoginLink, user: User) -> Resident:
         )
     resident.user = user
     resident.save(update_fields=["user", "updated_at"])
+    community_stats_changed(community_id=resident.community_id)
     Membership.objects.get_or_create(
         user=user, community_id=resident.community_id, role=Role.RESIDENT
     )

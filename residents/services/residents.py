@@ -14,6 +14,7 @@ from ..models import (
     Resident,
 )
 from ..predicates import login_is_community_only
+from .communities import community_stats_changed
 
 User = get_user_model()
 
@@ -92,6 +93,7 @@ def resident_create(*, community: Community, **fields) -> Resident:
     resident = Resident(community=community, **fields)
     _check_resident(resident)
     _save_resident(resident)
+    community_stats_changed(community_id=community.pk)
     return resident
 
 
@@ -116,6 +118,7 @@ def resident_update(*, resident: Resident, **fields) -> Resident:
     if "birth_date" in fields:
         update_fields.add("birth_year")  # follows the date
     _save_resident(resident, update_fields=sorted(update_fields))
+    community_stats_changed(community_id=resident.community_id)
     if resident.mobile != old_mobile:
         LoginLink.objects.filter(resident=resident, status=CodeStatus.PENDING).update(
             status=CodeStatus.REPLACED, decided_at=timezone.now()

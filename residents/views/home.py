@@ -15,7 +15,8 @@ from ..access import community_view
 from ..models import (
     Community,
 )
-from ..selectors import communities_for_user, community_summary, organizations_by_kind
+from ..selectors import communities_for_user, organizations_by_kind
+from .common import kept_stats
 
 PAGE_SIZE = getattr(settings, "PAGE_SIZE", 25)
 
@@ -91,15 +92,15 @@ def community_home(request, community):
 @community_view("residents.view_community")
 def _community_home(request, community):
     can_see_counts = request.user.has_perm("residents.view_resident_counts", community)
+    summary = None
+    if can_see_counts:  # counts of vulnerable residents: for staff, not residents
+        summary = selectors.community_summary(stats=kept_stats(community))
     return render(
         request,
         "residents/community_home.html",
         {
             "community": community,
-            # Counts of vulnerable residents are for staff, not for residents.
-            "summary": community_summary(community=community)
-            if can_see_counts
-            else None,
+            "summary": summary,
             "organizations_by_kind": organizations_by_kind(community=community),
             "sections": home_sections(request=request, community=community),
         },

@@ -24,7 +24,7 @@ from ..models import (
     Resident,
 )
 from ..predicates import login_is_community_only
-from .common import _get_or_404
+from .common import CountedPaginator, _get_or_404, kept_stats
 
 PAGE_SIZE = getattr(settings, "PAGE_SIZE", 25)
 
@@ -35,7 +35,8 @@ def resident_list(request, community):
     tag = request.GET.get("tag", "")
     if tag not in selectors.RESIDENT_TAGS:
         tag = ""
-    buildings = selectors.resident_buildings(community=community)
+    stats = kept_stats(community)
+    buildings = selectors.resident_buildings(stats=stats)
     building = request.GET.get("building", "")
     if building not in buildings:
         building = ""
@@ -46,7 +47,11 @@ def resident_list(request, community):
         building=building,
         by_mobile=request.user.has_perm("residents.view_contact_details", community),
     )
-    page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    if query or tag or building:
+        paginator = Paginator(residents, PAGE_SIZE)
+    else:  # everyone: the kept count, not COUNT(*) over the community
+        paginator = CountedPaginator(residents, PAGE_SIZE, count=stats.residents)
+    page = paginator.get_page(request.GET.get("page"))
     tags = [
         (name, Resident._meta.get_field(name).verbose_name)
         for name in selectors.RESIDENT_TAGS
@@ -67,6 +72,8 @@ def resident_list(request, community):
             "tag": tag,
             "building": building,
             "buildings": buildings,
+            # Past a few dozen buildings a drop-down is longer than the page.
+            "building_choices": buildings if len(buildings) <= 60 else None,
             "filter_query": urlencode(filters),
             "filter_params": list(filters.items()),
             "tags": tags,

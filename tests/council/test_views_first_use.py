@@ -47,5 +47,5 @@ def test_seats_fold_by_kind_with_counts_in_the_fold(login, community, staff_user
         .get(reverse("council:council", args=[community.slug]))
         .content.decode()
     )
-    assert html.count('<details class="card mb-2 seat-kind">') == 6
+    assert html.count('<details class="card mb-2 seat-kind"') == 6
     assert "2 个席位，已有 2 位代表" in html
