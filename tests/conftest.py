@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from celery import Celery
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.conf import settings
+from django.db import connections
 
 from residents.models import Role
 from tests.factories import (
@@ -75,12 +79,50 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         # Tests that talk to the real broker share its queues: with pytest-xdist
         # they run one after another on the same worker (--dist loadgroup).
-        if "redis" in item.keywords or _starts_a_worker(str(item.fspath)):
+        if (
+            "redis" in item.keywords
+            or "filesystem_app" in getattr(item, "fixturenames", ())
+            or _starts_a_worker(str(item.fspath))
+        ):
             item.add_marker(pytest.mark.broker)
             item.add_marker(pytest.mark.xdist_group("broker"))
         for marker, (available, reason) in reasons.items():
             if marker in item.keywords and not available:
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _close_connections(**kwargs):
+    connections.close_all()
+
+
+@pytest.fixture
+def filesystem_app(tmp_path, settings):
+    """A real Celery worker on kombu's filesystem transport, as `make run` has it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    folder = tmp_path / "queue"
+    folder.mkdir()
+    app = Celery("filesystem-test", set_as_current=False)
+    app.conf.update(
+        broker_url="filesystem://",
+        broker_transport_options={
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(tmp_path / "control"),
+            "store_processed": False,
+        },
+        task_acks_late=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+    )
+    app.finalize()
+    task_postrun.connect(_close_connections, weak=False)
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=30
+        ):
+            yield app
+    finally:
+        task_postrun.disconnect(_close_connections)
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -5,10 +5,6 @@ import io
 import time
 
 import pytest
-from celery import Celery
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import connections
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -17,39 +13,6 @@ from reports.models import Export, ExportStatus
 from tests.factories import ResidentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _close_connections(**kwargs):
-    connections.close_all()
-
-
-@pytest.fixture
-def filesystem_app(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    folder = tmp_path / "queue"
-    folder.mkdir()
-    app = Celery("filesystem-test", set_as_current=False)
-    app.conf.update(
-        broker_url="filesystem://",
-        broker_transport_options={
-            "data_folder_in": str(folder),
-            "data_folder_out": str(folder),
-            "control_folder": str(tmp_path / "control"),
-            "store_processed": False,
-        },
-        task_acks_late=True,
-        worker_prefetch_multiplier=1,
-        task_ignore_result=True,
-    )
-    app.finalize()
-    task_postrun.connect(_close_connections, weak=False)
-    try:
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, shutdown_timeout=30
-        ):
-            yield app
-    finally:
-        task_postrun.disconnect(_close_connections)
 
 
 def test_worker_writes_a_residents_export_of_every_row(
