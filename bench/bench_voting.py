@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -328,7 +329,8 @@ def part_rush(community, staff, item):
         f"{RUSH / took:.1f} ballots/s offered ({percentiles(results)})"
     )
     print(
-        f"   errors: {len(errors)}; closed: {closed}; tally {result.ballots_cast}; "
+        f"   errors: {len(errors)} {dict(Counter(str(e)[:60] for e in errors))}; "
+        f"closed: {closed}; tally {result.ballots_cast}; "
         f"cast after the deadline: {late}"
     )
     return not errors and closed and result.ballots_cast == RUSH and late == 0
