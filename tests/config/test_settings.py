@@ -39,8 +39,15 @@ def test_production_refuses_to_start_without_secret_key_and_says_what_to_set():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_makemigrations_without_debug_or_secret_key_says_so_in_one_line():
+def test_makemigrations_runs_without_debug_or_secret_key():
+    # It reads the code only: no production secret needed to check migrations.
     result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_a_serving_command_without_secret_key_says_so_in_one_line():
+    result = _manage("migrate", "--check")
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
