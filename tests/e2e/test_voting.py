@@ -33,14 +33,14 @@ def _no_horizontal_scroll(page):
 
 
 def test_representative_votes_changes_and_sees_the_result_after_the_deadline(
-    page, community, staff_user
+    page, community, staff_user, settings
 ):
+    settings.VOTING_MIN_OPEN_SECONDS = 10  # so the test need not wait a minute
     meeting, seats = council_in_session(community, by=staff_user)
     representative = seats[0].resident
     user = with_login(representative)
-    # A vote lasts at least a minute: this one closes 65 seconds from now.
     voting_round = make_round(
-        meeting, by=staff_user, closes_at=timezone.now() + timedelta(seconds=65)
+        meeting, by=staff_user, closes_at=timezone.now() + timedelta(seconds=30)
     )
     log_in(page, user)
     page.goto(meeting.get_absolute_url())
