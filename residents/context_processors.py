@@ -32,6 +32,7 @@ _NAMESPACE_SECTIONS = {
     # Apps above residents, named by their URL namespace only (nothing imported).
     "voting": "votes",
     "outcomes": "outcomes",
+    "reports": "figures",
 }
 
 
