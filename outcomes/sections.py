@@ -34,6 +34,8 @@ def meeting_section(request, meeting) -> dict | None:
     )
     for item in items:
         item.recorded_outcome = outcomes.get(item.pk)
+    for outcome in outcomes.values():
+        outcome.community = community  # its link needs the slug: no query per outcome
     minutes = Minutes.objects.filter(meeting=meeting).only("pk", "status").first()
     return {
         "community": community,

@@ -4,6 +4,7 @@ import logging
 import tempfile
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -28,6 +29,10 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 SNAPSHOT_CHUNK = 200  # communities counted per query
+# A page a resident opens again within this time is not written again: the row of
+# the first opening exists (and would be kept anyway), so a reader who comes back
+# to the meeting page costs no write and no commit.
+PAGE_OPEN_REMEMBERED_SECONDS = 60 * 60 * 24
 
 
 # -- page opens (awareness)
@@ -37,6 +42,9 @@ def page_open_record(
     *, resident: Resident, meeting: Meeting, page: str, object_id: int
 ) -> None:
     """Note that the resident opened the page; only the first time is kept."""
+    key = f"page-open:{resident.pk}:{page}:{object_id}"
+    if not cache.add(key, 1, PAGE_OPEN_REMEMBERED_SECONDS):
+        return  # written already (the unique constraint would ignore it)
     PageOpen.objects.bulk_create(
         [
             PageOpen(

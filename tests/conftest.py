@@ -1,6 +1,7 @@
 """Shared fixtures: communities, people in each role, and skips for missing services."""
 
 import functools
+import itertools
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,6 +94,24 @@ def pytest_collection_modifyitems(config, items):
 
 def _close_connections(**kwargs):
     connections.close_all()
+
+
+_test_numbers = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _a_cache_of_its_own(settings):
+    """Each test starts with an empty cache: its keys get a prefix of their own.
+
+    What the code remembers in the cache (a page opened, a task queued) names rows
+    by id, and ids come back after a test's rollback; a prefix per test (not a
+    flush: with Redis the broker may share the database) keeps one test's memory
+    out of the next.
+    """
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    for config in caches.values():
+        config["KEY_PREFIX"] = f"{config.get('KEY_PREFIX', '')}t{next(_test_numbers)}"
+    settings.CACHES = caches
 
 
 @pytest.fixture

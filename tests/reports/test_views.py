@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.services import snapshots_make
@@ -175,7 +177,9 @@ def test_meeting_page_shows_figures_to_staff_and_notes_a_residents_visit(
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert figures not in html
     assert client.get(figures).status_code == 403
-    client.get(meeting.get_absolute_url())  # a second visit adds nothing
+    with CaptureQueriesContext(connection) as again:
+        client.get(meeting.get_absolute_url())  # a second visit adds nothing
+    assert not [q for q in again.captured_queries if "INSERT" in q["sql"]]
     assert list(
         PageOpen.objects.filter(meeting=meeting).values_list("resident", "page")
     ) == [(resident.pk, "agenda")]
