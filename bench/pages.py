@@ -17,7 +17,7 @@ Sizes (added to the demo data, in 汀塘社区):
     large  100,000 residents, 10,000 topics, 1,000 seats, invitations and attendees
     city   1,000,000 residents, 10,000 topics, 1,000 seats, invitations and attendees
 The bare table holds --bare-rows rows (10,000 by default; 1,000,000 for the city).
-Later pages (voting, outcomes, dashboards) join PAGES as their apps land.
+The voting, outcome and figures pages are in PAGES too.
 """
 
 import argparse
@@ -59,6 +59,13 @@ PAGES = [
     ("check-in list", "staff", lambda d: d["meeting_url"] + "attendance/"),
     ("residents list", "staff", lambda d: f"/c/{d['slug']}/residents/"),
     ("inbox", "resident", lambda d: "/inbox/"),
+    ("votes list", "resident", lambda d: f"/c/{d['slug']}/votes/"),
+    ("open round, cast page", "resident", lambda d: d["open_round_url"]),
+    ("round result", "resident", lambda d: d["closed_round_url"] + "result/"),
+    ("outcomes list", "resident", lambda d: f"/c/{d['slug']}/outcomes/"),
+    ("outcome page", "resident", lambda d: d["outcome_url"]),
+    ("figures dashboard", "staff", lambda d: f"/c/{d['slug']}/reports/"),
+    ("district figures", "officer", lambda d: f"/d/{d['district']}/reports/"),
 ]
 
 
@@ -245,8 +252,10 @@ def prepare(db: str) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from council.models import Meeting
-    from residents.models import User
+    from outcomes.models import Outcome
+    from residents.models import Community, User
     from topics.models import Topic
+    from voting.models import RoundStatus, VotingRound
 
     data = {"slug": "tingtang"}
     topic = Topic.objects.filter(community__slug="tingtang", comment_count=50).first()
@@ -258,8 +267,22 @@ def prepare(db: str) -> dict:
         .first()
     ) or Meeting.objects.filter(community__slug="tingtang").latest("starts_at")
     data["meeting_url"] = f"/c/tingtang/council/meetings/{meeting.pk}/"
+    rounds = VotingRound.objects.filter(community__slug="tingtang")
+    data["open_round_url"] = (
+        f"/c/tingtang/votes/{rounds.get(status=RoundStatus.OPEN).pk}/"
+    )
+    closed = rounds.filter(status=RoundStatus.CLOSED).latest("closes_at")
+    data["closed_round_url"] = f"/c/tingtang/votes/{closed.pk}/"
+    outcome = Outcome.objects.filter(community__slug="tingtang").latest("pk")
+    data["outcome_url"] = f"/c/tingtang/outcomes/{outcome.pk}/"
+    data["district"] = Community.objects.get(slug="tingtang").district_id
     cookies, measured = {}, {}
-    for role, username in (("resident", "tt-resident"), ("staff", "tt-staff")):
+    logins = (
+        ("resident", "tt-resident"),
+        ("staff", "tt-staff"),
+        ("officer", "xiuyu-officer"),
+    )
+    for role, username in logins:
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
         client.force_login(User.objects.get(username=username))
         cookies[role] = client.cookies["sessionid"].value
