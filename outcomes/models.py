@@ -376,6 +376,17 @@ class ActionItemQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=ActionStatus.DONE)
 
+    def overdue_at(self, moment):
+        """Return items overdue at `moment`: due before its day, not done by then.
+
+        Done later or not yet; `done_at` says when an item was done (a done item
+        without it counts as done all along).
+        """
+        return self.filter(due_on__lt=timezone.localdate(moment)).filter(
+            Q(done_at__gte=moment)
+            | (Q(done_at__isnull=True) & ~Q(status=ActionStatus.DONE))
+        )
+
 
 class ActionItem(models.Model):
     """One thing to do to carry an outcome out (落实事项), with an owner and a due date."""

@@ -29,7 +29,6 @@ from council.models import PRESENT_STATUSES, Attendance, Meeting
 from notifications.models import Channel, Delivery, DeliveryStatus, Notification
 from outcomes.models import (
     ActionItem,
-    ActionStatus,
     Minutes,
     Outcome,
     Pledge,
@@ -78,7 +77,12 @@ DEFINITIONS = {
         "period, from the day the topic was submitted to the day it was decided; "
         "to implementation likewise, to the day its outcome was marked done."
     ),
-    "overdue": _("Overdue action items: not done and past their due date, today."),
+    "overdue": _(
+        "Overdue action items: those whose due date had passed by the end of the "
+        "period and that were not done by then (done later, or not yet); for this "
+        "month and for a meeting, as of now. An item done late counts in each "
+        "month it was overdue, not after it was done."
+    ),
     "turnout": _(
         "Turnout of a vote: ballots cast divided by the people entitled to vote."
     ),
@@ -420,11 +424,26 @@ def implementation_days(*, community_ids, scope: Scope) -> dict[int, float | Non
     return {pk: _median(spans.get(pk)) for pk in community_ids}
 
 
+def overdue_moment(scope: Scope) -> datetime:
+    """When overdue items are counted: the period's end; now, while it lasts.
+
+    For a meeting, now.
+    """
+    now = timezone.now()
+    if scope.meeting is not None or scope.end is None:
+        return now
+    return min(scope.end, now)
+
+
 def overdue_items(*, community_ids, scope: Scope) -> dict[int, int]:
-    """Action items not done and past their due date, today (one query)."""
-    items = ActionItem.objects.filter(
-        community_id__in=community_ids, due_on__lt=timezone.localdate()
-    ).exclude(status=ActionStatus.DONE)
+    """Action items overdue at the end of the scope (one query).
+
+    Due before that day and not done by then (done later, or not yet): an item
+    done late counts in each month it was overdue, and not after it was done.
+    """
+    items = ActionItem.objects.filter(community_id__in=community_ids).overdue_at(
+        overdue_moment(scope)
+    )
     if scope.meeting is not None:
         items = items.filter(outcome__meeting=scope.meeting)
     counts = dict(

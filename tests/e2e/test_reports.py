@@ -1,5 +1,6 @@
 """Figures and exports in a real browser on a phone: charts drawn, tables beside
-them, and an export whose progress bar ends in a file that openpyxl opens."""
+them, a meeting's figures loaded into its page, and an export whose progress bar
+ends in a file that openpyxl opens."""
 
 import os
 from datetime import date
@@ -11,6 +12,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core.cache import cache
 from django.db import connections
+from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -83,6 +85,76 @@ def test_staff_dashboard_draws_charts_with_tables_on_a_phone(page, town, frozen)
     assert _no_horizontal_scroll(page)
     assert_accessible(page)
     _shot(page, "reports-dashboard")
+
+
+def _cell(section, page, name):
+    """The value cell of the table row headed `name`."""
+    row = section.locator(
+        "tr", has=page.get_by_role("rowheader", name=name, exact=True)
+    )
+    return row.locator("td").first
+
+
+def test_a_past_meetings_page_loads_its_figures_after_the_page(page, town, frozen):
+    meeting = town.meetings[0]  # 15 November, concluded
+    figures = reverse("reports:meeting_figures", args=[town.community.slug, meeting.pk])
+    log_in(page, town.staff)
+    with page.expect_response(lambda r: r.url.endswith(figures)) as loaded:
+        page.goto(meeting.get_absolute_url())
+    assert loaded.value.request.headers.get("hx-request") == "true"
+    section = page.get_by_test_id("meeting-figures")
+    expect(section.get_by_role("heading", name="本次会议的统计")).to_be_visible()
+    # The link that stood in for the figures is gone: they replaced it.
+    expect(page.get_by_role("link", name="本次会议的统计")).to_have_count(0)
+    participation = _cell(section, page, "参与度")
+    expect(participation).to_contain_text("60.0%")
+    expect(participation.locator(".small")).to_have_text("5 人中 3 人")
+    awareness = _cell(section, page, "知晓率")
+    expect(awareness).to_contain_text("60.0%")
+    expect(awareness.locator(".small")).to_have_text("3")
+    satisfaction = _cell(section, page, "满意度")
+    expect(satisfaction).to_contain_text("4.0")
+    expect(satisfaction.locator(".small")).to_have_text("2 个评分")
+    assert _no_horizontal_scroll(page)
+    assert_accessible(page)
+    _shot(page, "reports-meeting-figures")
+
+
+def test_satisfaction_chart_draws_the_numbers_of_its_table_on_a_phone(
+    page, town, frozen
+):
+    log_in(page, town.staff)
+    page.goto(f"/c/{town.community.slug}/reports/?month=2026-11")
+    expect(page.get_by_test_id("figure-satisfaction")).to_have_text("4.0")
+    _charts_drawn(page, ["chart-satisfaction"])
+    table = page.get_by_test_id("chart-satisfaction-table")
+    rows = table.locator("tbody tr").evaluate_all(
+        "rows => rows.map(r => [r.cells[0].textContent.trim(),"
+        " r.cells[1].textContent.trim()])"
+    )
+    # 阿英 rated 5 and 大东 3.
+    assert rows == [
+        ["5 星", "1"],
+        ["4 星", "0"],
+        ["3 星", "1"],
+        ["2 星", "0"],
+        ["1 星", "0"],
+    ]
+    drawn = page.evaluate(
+        """() => {
+        const option = echarts.getInstanceByDom(
+          document.getElementById("chart-satisfaction")).getOption();
+        return {labels: option.yAxis[0].data, values: option.series[0].data};
+    }"""
+    )
+    assert [
+        [label, str(value)]
+        for label, value in zip(drawn["labels"], drawn["values"], strict=True)
+    ] == rows
+    chart = page.locator("#chart-satisfaction svg")
+    expect(chart.locator("text", has_text="5 星")).to_be_visible()
+    assert _no_horizontal_scroll(page)
+    assert_accessible(page)
 
 
 def test_district_view_compares_communities_on_a_phone(page, town, frozen):

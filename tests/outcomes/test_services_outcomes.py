@@ -113,6 +113,39 @@ def test_implemented_when_every_action_item_is_done_and_back_when_one_reopens(
     assert outcome.implemented_at is None
 
 
+def test_an_item_records_when_it_was_done_and_forgets_it_when_reopened(
+    community, staff_user
+):
+    """The overdue figure of a past month reads done_at (reports.metrics)."""
+    start = timezone.now().replace(microsecond=0)
+    outcome = record_outcome(community, by=staff_user)
+    item = add_item(outcome, by=staff_user)
+    with time_machine.travel(start + timedelta(days=2), tick=False):
+        services.action_update_post(
+            item=item, by=staff_user, text="书架到位", status=ActionStatus.DONE
+        )
+    item.refresh_from_db()
+    assert item.done_at == start + timedelta(days=2)
+    # Another update on a done item keeps the day it was done.
+    with time_machine.travel(start + timedelta(days=3), tick=False):
+        services.action_update_post(
+            item=item, by=staff_user, text="补拍照片", status=ActionStatus.DONE
+        )
+    item.refresh_from_db()
+    assert item.done_at == start + timedelta(days=2)
+    services.action_item_set_status(
+        item=item, by=staff_user, status=ActionStatus.IN_PROGRESS
+    )
+    item.refresh_from_db()
+    assert item.done_at is None
+    with time_machine.travel(start + timedelta(days=5), tick=False):
+        services.action_item_set_status(
+            item=item, by=staff_user, status=ActionStatus.DONE
+        )
+    item.refresh_from_db()
+    assert item.done_at == start + timedelta(days=5)
+
+
 def test_blocked_needs_a_reason(community, staff_user):
     outcome = record_outcome(community, by=staff_user)
     item = add_item(outcome, by=staff_user)

@@ -117,8 +117,8 @@ def test_a_month_without_activity_is_zero_not_missing(town, frozen):
     assert f["offline_share"] is None  # nothing to divide by
     assert f["days_to_decision"] is None
     assert f["satisfaction"]["ratings"] == 0 and f["turnout"]["turnout"] is None
-    # Overdue is today's count, whatever the month.
-    assert f["overdue_action_items"] == 1
+    # The bulbs fall due on 20 November: nothing was overdue at October's end.
+    assert f["overdue_action_items"] == 0
 
 
 def test_residents_registered_after_the_month_are_not_counted_in_it(town):

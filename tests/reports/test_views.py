@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -50,6 +51,19 @@ def test_staff_see_their_dashboard_with_definitions(client, town, frozen):
     assert "参与度" in html and "知晓率" in html
     assert 'id="chart-acts-data" type="application/json"' in html
     assert "vendor/echarts/echarts.min.js" in html
+
+
+def test_the_dashboard_counts_overdue_items_at_the_end_of_the_chosen_month(
+    client, town
+):
+    client.force_login(town.staff)
+    # 2 December: the bulbs (due 20 November) are still not bought.
+    with time_machine.travel(at(2, month=12), tick=False):
+        october = client.get(dashboard(town.community, "2026-10")).content.decode()
+        november = client.get(dashboard(town.community, "2026-11")).content.decode()
+    assert 'data-testid="figure-overdue">0<' in october
+    assert 'data-testid="figure-overdue">1<' in november
+    assert "逾期后才完成的事项，计入它逾期的每个月" in november
 
 
 def test_the_months_figures_are_kept_ten_minutes_and_say_when(client, town, frozen):
