@@ -420,9 +420,13 @@ NOTIFICATIONS_SWEEP_MAX_BACKLOG = env.int(
 VOTING_CLOCK = env("VOTING_CLOCK", default="database")
 if VOTING_CLOCK not in ("database", "python"):
     raise ImproperlyConfigured('VOTING_CLOCK must be "database" or "python".')
-# Text-message voting links expire when the vote closes, and after this at most.
 # How long a vote stays open at least; drills and the worker tests shorten it.
 VOTING_MIN_OPEN_SECONDS = env.int("VOTING_MIN_OPEN_SECONDS", default=60)
+# Text-message voting links expire when the vote closes, and after this at most.
 VOTING_LINK_MAX_AGE_DAYS = env.int("VOTING_LINK_MAX_AGE_DAYS", default=31)
 
 PAGE_SIZE = 25
+
+# The check-in screen in the room fetches a fresh QR this often (the code itself
+# changes every CHECK_IN_CODE_PERIOD); the browser test shortens it.
+CHECK_IN_QR_REFRESH_SECONDS = env.int("CHECK_IN_QR_REFRESH_SECONDS", default=20)

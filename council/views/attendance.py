@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -159,7 +160,8 @@ def _check_in_url(request, meeting) -> str:
 
 @community_view("council.record_attendance")
 def check_in_qr(request, community, pk):
-    """The QR for the screen in the room; htmx fetches a fresh one every 20 s."""
+    """The QR for the screen in the room; htmx fetches a fresh one every
+    CHECK_IN_QR_REFRESH_SECONDS (20 s)."""
     meeting = meeting_or_404(community, pk, request.user)
     url = _check_in_url(request, meeting)
     context = {
@@ -168,6 +170,7 @@ def check_in_qr(request, community, pk):
         "url": url,
         "qr": qr_svg(url, 10),
         "period_minutes": int(CHECK_IN_CODE_PERIOD.total_seconds() // 60),
+        "refresh_seconds": settings.CHECK_IN_QR_REFRESH_SECONDS,
     }
     if request.htmx:
         return render(request, "council/partials/_check_in_qr.html", context)

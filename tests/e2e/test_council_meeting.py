@@ -201,7 +201,7 @@ def test_representative_scans_the_qr_code_and_checks_in(
 
 
 def test_the_check_in_qr_rotates_and_an_old_code_is_refused(
-    new_page, community, staff_user, resident_user
+    new_page, community, staff_user, resident_user, settings
 ):
     """The screen in the room refreshes the QR (htmx); a photo of an old one
     sent to a group chat no longer checks anyone in."""
@@ -228,6 +228,7 @@ def test_the_check_in_qr_rotates_and_an_old_code_is_refused(
     assert_accessible(phone)
     _shot(phone, "check_in_expired")
 
+    settings.CHECK_IN_QR_REFRESH_SECONDS = 2  # the room's screen asks every 20 s
     staff_page = new_page()
     log_in(staff_page, staff_user)
     staff_page.goto(f"/c/{community.slug}/council/meetings/{meeting.pk}/qr/")
