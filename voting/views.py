@@ -33,10 +33,8 @@ from .models import (
 
 def _round(request, community, pk) -> VotingRound:
     voting_round = selectors.round_for_community(community=community, pk=pk)
-    if voting_round is None:
-        raise Http404
-    if voting_round.status == RoundStatus.DRAFT and not request.user.has_perm(
-        "voting.manage_rounds", community
+    if voting_round is None or not request.user.has_perm(
+        "voting.view_round", voting_round
     ):
         raise Http404
     return voting_round
@@ -199,9 +197,8 @@ def round_detail(request, community, pk):
 @community_view("voting.cast_ballot")
 def ballot_submit(request, community, pk):
     voting_round = selectors.round_for_casting(community=community, pk=pk)
-    if voting_round is None or (
-        voting_round.status == RoundStatus.DRAFT
-        and not request.user.has_perm("voting.manage_rounds", community)
+    if voting_round is None or not request.user.has_perm(
+        "voting.view_round", voting_round
     ):
         raise Http404
     resident = resident_for_user(user=request.user, community=community)

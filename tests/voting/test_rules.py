@@ -69,3 +69,17 @@ def test_nobody_from_another_community_has_any_permission_here(
 ):
     for role in ("other_staff", "other_resident"):
         assert not people[role].has_perm(permission, community)
+
+
+def test_a_draft_round_is_seen_only_by_those_who_prepare_votes(
+    people, community, staff_user
+):
+    from tests.voting.factories import council_in_session, make_round
+
+    meeting, _seats = council_in_session(community, by=staff_user)
+    draft = make_round(meeting, by=staff_user, open_it=False)
+    opened = make_round(meeting, by=staff_user)
+    sees_open = PERMISSIONS["voting.view_rounds"]
+    for role, user in people.items():
+        assert user.has_perm("voting.view_round", opened) is (role in sees_open), role
+        assert user.has_perm("voting.view_round", draft) is (role == "staff"), role
