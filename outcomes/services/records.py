@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from council.models import AgendaItem, MeetingStatus
 from residents.models import Organization, Resident
+from topics.models import TopicStatus
 from topics.services import topic_mark_decided
 from voting.models import RoundStatus, VotingRound
 
@@ -103,9 +104,12 @@ def outcome_record(
         raise ValidationError(
             _("The outcome of this agenda item is already recorded.")
         ) from None
-    if agenda_item.topic is not None:
+    # A topic the meeting already marked decided keeps that one entry in its
+    # history (and its submitter was told once); the topic page shows the outcome.
+    topic = agenda_item.topic
+    if topic is not None and topic.status != TopicStatus.DECIDED:
         topic_mark_decided(
-            topic=agenda_item.topic,
+            topic=topic,
             by=by,
             outcome=decision,
             meeting=meeting.title,

@@ -25,6 +25,8 @@ def test_the_childrens_centre_story_with_pledges_actions_minutes_and_ratings(cli
     call_command("seed_demo", residents=300, stdout=io.StringIO())
     centre = Outcome.objects.get(agenda_item__topic__title="旧村部四楼改成儿童活动中心")
     assert centre.topic.title == "旧村部四楼改成儿童活动中心"
+    # Decided once in its history: at the meeting, not again with the outcome.
+    assert centre.topic.events.filter(kind="decided").count() == 1
     assert centre.voting_round.result.passed
     assert centre.status == OutcomeStatus.IN_PROGRESS
     books = centre.needs.get(description="儿童图书")

@@ -46,6 +46,28 @@ def test_recording_an_outcome_decides_the_topic_and_tells_the_submitter(
         services.outcome_record(agenda_item=item, by=social_worker, decision="再记一次")
 
 
+def test_a_topic_the_meeting_already_decided_is_not_decided_twice(
+    community, staff_user
+):
+    from topics.services import topic_mark_decided
+
+    meeting, item, topic = topic_on_agenda(community, by=staff_user)
+    topic_mark_decided(topic=topic, by=staff_user, outcome="同意改建", meeting="十月")
+    outcome = services.outcome_record(
+        agenda_item=item, by=staff_user, decision="同意改建为儿童活动中心。"
+    )
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.DECIDED
+    assert topic.events.filter(kind=TopicEventKind.DECIDED).count() == 1
+    assert (
+        Notification.objects.filter(
+            resident=topic.submitter, kind="topics_decided"
+        ).count()
+        == 1
+    )
+    assert outcome.topic_id == topic.pk
+
+
 def test_an_outcome_needs_words_and_a_meeting_that_has_started(community, staff_user):
     meeting = schedule(community, by=staff_user)
     item = council_services.agenda_item_create(
