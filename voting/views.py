@@ -31,13 +31,19 @@ from .models import (
 )
 
 
-def _round(request, community, pk) -> VotingRound:
-    voting_round = selectors.round_for_community(community=community, pk=pk)
+def _visible_or_404(request, voting_round: VotingRound | None) -> VotingRound:
+    """The round, or 404 when there is none or it is a draft this user may not see."""
     if voting_round is None or not request.user.has_perm(
         "voting.view_round", voting_round
     ):
         raise Http404
     return voting_round
+
+
+def _round(request, community, pk) -> VotingRound:
+    return _visible_or_404(
+        request, selectors.round_for_community(community=community, pk=pk)
+    )
 
 
 def _closed_if_due(community, voting_round, now) -> VotingRound:
@@ -196,11 +202,9 @@ def round_detail(request, community, pk):
 @require_POST
 @community_view("voting.cast_ballot")
 def ballot_submit(request, community, pk):
-    voting_round = selectors.round_for_casting(community=community, pk=pk)
-    if voting_round is None or not request.user.has_perm(
-        "voting.view_round", voting_round
-    ):
-        raise Http404
+    voting_round = _visible_or_404(
+        request, selectors.round_for_casting(community=community, pk=pk)
+    )
     resident = resident_for_user(user=request.user, community=community)
     form = BallotForm(request.POST, voting_round=voting_round)
     code = ""
