@@ -57,7 +57,7 @@ def worker():
 
 
 @pytest.fixture
-def beat(tmp_path):
+def beat():
     """Beat in a thread, as `celery worker --beat` runs it; yields its schedule."""
     started = []
 
@@ -65,8 +65,11 @@ def beat(tmp_path):
         saved = app.conf.beat_schedule
         if schedule is not None:
             app.conf.beat_schedule = schedule
+        # The schedule in memory: the file store (dbm.dumb here) once failed to
+        # open in a thread and left beat dead, the test waiting on it for an hour.
+        # Ticks at least every second, so that it stops within one.
         service = EmbeddedService(
-            app, thread=True, schedule_filename=str(tmp_path / "beat-schedule")
+            app, thread=True, scheduler_cls="celery.beat:Scheduler", max_interval=1
         )
         service.start()
         started.append((service, saved))
@@ -74,8 +77,11 @@ def beat(tmp_path):
 
     yield start
     for service, saved in started:
-        service.stop()
+        # Never wait on a beat that died before its loop (it would never say stopped).
+        service.service.stop(wait=False)
+        service.join(timeout=15)
         app.conf.beat_schedule = saved
+        assert not service.is_alive(), "beat did not stop within 15 s"
 
 
 def wait_until(condition, timeout):
