@@ -5,7 +5,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -403,135 +417,228 @@ class CheckInRow:
     invitation_id: int | None = None
 
 
+def _expected_parts(meeting: Meeting, on) -> list[QuerySet]:
+    """Who is expected, one row per reason, in the check-in list's columns.
+
+    Each part says (part, order…, resident, invitation, observer's attendance,
+    name, seat kind, holder's name, agenda item); check_in_page keeps each
+    person's first row: representatives, then alternates, then stakeholders who
+    have not declined, then observers not listed otherwise.
+    """
+    none = Cast(Value(None), BigIntegerField())  # a typed NULL, for UNION
+    blank = Value("", output_field=CharField())
+
+    def columns(queryset, part, o1, o2, o3, rid, iid, aid, name, kind, holder, item):
+        named = {
+            "c_part": Value(part, output_field=IntegerField()),
+            "c_o1": o1, "c_o2": o2, "c_o3": o3,
+            "c_rid": rid, "c_iid": iid, "c_aid": aid, "c_name": name,
+            "c_kind": kind, "c_holder": holder, "c_item": item,
+        }  # fmt: skip
+        return queryset.order_by().annotate(**named).values_list(*named)
+
+    seats = Seat.objects.filter(council_id=meeting.council_id).current(on=on)
+    invitations = Invitation.objects.filter(meeting=meeting).exclude(
+        status=InvitationStatus.DECLINED
+    )
+    observers = Attendance.objects.filter(meeting=meeting, role=AttendanceRole.OBSERVER)
+    return [
+        columns(
+            seats, 0, F("kind__position"), F("kind_id"), F("pk"), F("resident_id"),
+            none, none, F("resident__name"), F("kind_id"), blank, blank,
+        ),
+        columns(
+            seats.filter(alternate__isnull=False), 1, F("kind__position"),
+            F("kind_id"), F("pk"), F("alternate_id"), none, none,
+            F("alternate__name"), F("kind_id"), F("resident__name"), blank,
+        ),
+        columns(
+            invitations, 2, F("agenda_item__position"), F("pk"), Value(0),
+            F("resident_id"),
+            Case(When(resident__isnull=True, then=F("pk")), default=none),
+            none,
+            Coalesce(
+                F("resident__name"), F("organization__name"), F("outside_name")
+            ),
+            none, blank, F("agenda_item__title"),
+        ),
+        columns(
+            observers, 3, F("pk"), Value(0), Value(0), F("resident_id"), none,
+            F("pk"),
+            Coalesce(
+                F("resident__name"), F("invitation__resident__name"),
+                NullIf(F("invitation__organization__name"), Value("")),
+                NullIf(F("invitation__outside_name"), Value("")), F("name"),
+            ),
+            none, blank, blank,
+        ),
+    ]  # fmt: skip
+
+
+class _CheckInRows:
+    """The deduplicated check-in list in SQL: its counts, and one page at a time.
+
+    Paginator asks for len() and then one slice. The slice asked for first comes
+    with the counts in one query (window counts beside the page's rows), so a
+    page costs one query whatever the meeting's size; a page past the end costs
+    a count and the last page.
+    """
+
+    COLUMNS = "c_part, c_rid, c_iid, c_aid, c_name, c_kind, c_holder, c_item, att_id"
+
+    def __init__(self, meeting: Meeting, query: str, *, first: slice):
+        parts = [
+            q.query.sql_with_params()
+            for q in _expected_parts(meeting, local_day(meeting.starts_at))
+        ]
+        union = " UNION ALL ".join(
+            f"SELECT * FROM ({sql}) p{i}" for i, (sql, _) in enumerate(parts)
+        )
+        attendance = Attendance._meta.db_table
+        present = ", ".join(["%s"] * len(PRESENT_STATUSES))
+        # Each person's first reason; observers' rows are their own attendance,
+        # the others find theirs by resident or, for an organisation or an
+        # outside guest, by invitation. Expected and present count everyone.
+        self.rows = f"""
+            SELECT r.*, COALESCE(a3.id, a1.id, a2.id) AS att_id,
+                COUNT(*) OVER () AS expected,
+                SUM(CASE WHEN COALESCE(a3.status, a1.status, a2.status)
+                    IN ({present}) THEN 1 ELSE 0 END) OVER () AS present
+            FROM (
+                SELECT u.*, CASE WHEN u.c_rid IS NULL THEN 1 ELSE ROW_NUMBER() OVER (
+                    PARTITION BY u.c_rid ORDER BY u.c_part, u.c_o1, u.c_o2, u.c_o3
+                ) END AS first
+                FROM ({union}) u
+            ) r
+            LEFT JOIN {attendance} a1 ON r.c_aid IS NULL AND r.c_rid IS NOT NULL
+                AND a1.meeting_id = %s AND a1.resident_id = r.c_rid
+            LEFT JOIN {attendance} a2 ON r.c_aid IS NULL AND r.c_rid IS NULL
+                AND a2.meeting_id = %s AND a2.resident_id IS NULL
+                AND a2.invitation_id = r.c_iid
+            LEFT JOIN {attendance} a3 ON a3.id = r.c_aid
+            WHERE r.first = 1
+        """  # noqa: S608 - every value is a parameter; the parts are the ORM's SQL
+        self.params = [
+            *map(str, PRESENT_STATUSES),
+            *(param for _, params in parts for param in params),
+            meeting.pk,
+            meeting.pk,
+        ]
+        self.match, self.match_params = "1 = 1", []
+        if query:
+            function = "STRPOS" if connection.vendor == "postgresql" else "INSTR"
+            self.match, self.match_params = f"{function}(c_name, %s) > 0", [query]
+        self.first, self.first_rows = first, self._page(first)
+        if self.first_rows:
+            self.shown, self.expected, self.present = self.first_rows[0][-3:]
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT COUNT(*), MAX(expected), MAX(present) FROM ({self.rows}) e"
+                    f" WHERE {self.match}",  # noqa: S608 - parameters only
+                    [*self.params, *self.match_params],
+                )
+                self.shown, self.expected, self.present = cursor.fetchone()
+            if not self.shown:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"SELECT MAX(expected), MAX(present) FROM ({self.rows}) e",  # noqa: S608
+                        self.params,
+                    )
+                    self.expected, self.present = cursor.fetchone()
+        self.expected, self.present = self.expected or 0, self.present or 0
+
+    def _page(self, page: slice) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {self.COLUMNS}, COUNT(*) OVER (), expected, present "
+                f"FROM ({self.rows}) e WHERE {self.match} "
+                f"ORDER BY c_part, c_o1, c_o2, c_o3 LIMIT %s OFFSET %s",  # noqa: S608
+                [*self.params, *self.match_params, page.stop - page.start, page.start],
+            )
+            return cursor.fetchall()
+
+    def __len__(self) -> int:
+        return self.shown
+
+    def __getitem__(self, page: slice) -> list[tuple]:
+        if page.start == self.first.start and page.stop <= self.first.stop:
+            rows = self.first_rows[: page.stop - page.start]  # the last page is short
+        else:
+            rows = self._page(page)
+        return [row[:-3] for row in rows]
+
+
+_ROLES = (
+    AttendanceRole.REPRESENTATIVE,
+    AttendanceRole.ALTERNATE,
+    AttendanceRole.STAKEHOLDER,
+    AttendanceRole.OBSERVER,
+)
+
+
 def check_in_page(*, meeting: Meeting, query: str = "", page=1, page_size: int = 50):
     """One page of everyone expected at the meeting, with attendance and quorum.
 
-    The order and roles are meeting_expected's (representatives, their
-    alternates, stakeholders who have not declined; each person once), then
-    observers not otherwise listed. The whole list is read as plain values
-    (ids and names, no model instances); only the page's attendance rows are
-    loaded, with their history. `query` keeps the names that contain it.
+    Representatives, their alternates, stakeholders who have not declined (each
+    person once, in that order), then observers not otherwise listed. The list is
+    paged and searched in the database (`query` keeps the names that contain
+    it); only the page's rows and attendance, with its history, are loaded.
     """
-    on = local_day(meeting.starts_at)
-    seats = list(
-        Seat.objects.filter(council_id=meeting.council_id)
-        .current(on=on)
-        .order_by("kind__position", "kind_id", "pk")
-        .values_list(
-            "pk", "kind_id", "resident_id", "resident__name", "alternate_id",
-            "alternate__name", "kind__name", "kind__code",
-        )
-    )  # fmt: skip
-    kinds = {seat[1]: SeatKind(name=seat[6], code=seat[7]).label for seat in seats}
-    invitations = list(
-        Invitation.objects.filter(meeting=meeting)
-        .exclude(status=InvitationStatus.DECLINED)
-        .order_by("agenda_item__position", "pk")
-        .values_list(
-            "pk", "resident_id", "resident__name", "organization__name",
-            "outside_name", "agenda_item__title",
-        )
-    )  # fmt: skip
-    attendances = list(
-        Attendance.objects.filter(meeting=meeting)
-        .order_by("pk")
-        .values_list(
-            "pk", "resident_id", "invitation_id", "role", "status", "name",
-            "resident__name", "invitation__organization__name",
-            "invitation__outside_name", "invitation__resident__name",
-        )
-    )  # fmt: skip
-    by_resident = {a[1]: a for a in attendances if a[1]}
-    by_invitation = {a[2]: a for a in attendances if a[2] and not a[1]}
-    # (key, name, role, role label, detail, resident id, invitation id, attendance)
-    entries = []
-    listed: set[int] = set()
-    for _pk, kind_id, resident_id, name, _alt, _alt_name, *_kind in seats:
-        listed.add(resident_id)
-        entries.append(
-            (
-                f"r{resident_id}", name, AttendanceRole.REPRESENTATIVE,
-                AttendanceRole.REPRESENTATIVE.label, kinds.get(kind_id, ""),
-                resident_id, None, by_resident.get(resident_id),
-            )
-        )  # fmt: skip
-    for _pk, _kind, _resident, holder, alternate_id, name, *_kind_name in seats:
-        if alternate_id and alternate_id not in listed:
-            listed.add(alternate_id)
-            entries.append(
-                (
-                    f"r{alternate_id}", name, AttendanceRole.ALTERNATE,
-                    _("alternate"), _("for %(name)s") % {"name": holder},
-                    alternate_id, None, by_resident.get(alternate_id),
-                )
-            )  # fmt: skip
-    for pk, resident_id, resident_name, org_name, outside, item_title in invitations:
-        if resident_id:
-            if resident_id in listed:
-                continue
-            listed.add(resident_id)
-            entry = (
-                f"r{resident_id}", resident_name, resident_id, None,
-                by_resident.get(resident_id),
-            )  # fmt: skip
-        else:
-            entry = (f"i{pk}", org_name or outside, None, pk, by_invitation.get(pk))
-        key, name, rid, iid, attendance = entry
-        entries.append(
-            (
-                key, name, AttendanceRole.STAKEHOLDER,
-                AttendanceRole.STAKEHOLDER.label, item_title, rid, iid, attendance,
-            )
-        )  # fmt: skip
-    for attendance in attendances:
-        pk, resident_id, invitation_id, role = attendance[:4]
-        if role == AttendanceRole.OBSERVER and (
-            resident_id not in listed or not resident_id
-        ):
-            if resident_id:
-                name = attendance[6]
-            elif invitation_id:
-                name = attendance[9] or attendance[7] or attendance[8]
-            else:
-                name = attendance[5]
-            entries.append(
-                (f"a{pk}", name, "observer", AttendanceRole.OBSERVER.label, "",
-                 resident_id, None, attendance)
-            )  # fmt: skip
-    present_count = sum(
-        1 for entry in entries if entry[7] and entry[7][4] in PRESENT_STATUSES
-    )
-    shown = [e for e in entries if query in (e[1] or "")] if query else entries
-    page_obj = Paginator(shown, page_size).get_page(page)
-    wanted = [entry[7][0] for entry in page_obj.object_list if entry[7]]
+    try:
+        number = max(int(page), 1)
+    except (TypeError, ValueError):
+        number = 1
+    first = slice((number - 1) * page_size, number * page_size)
+    rows = _CheckInRows(meeting, query, first=first)
+    page_obj = Paginator(rows, page_size).get_page(page)
+    found = list(page_obj.object_list)
+    kinds = {
+        kind.pk: kind.label
+        for kind in SeatKind.objects.filter(pk__in={row[5] for row in found if row[5]})
+    }
     changes = AttendanceChange.objects.select_related("changed_by").order_by(
         "changed_at", "pk"
     )
     loaded = {
         attendance.pk: attendance
-        for attendance in Attendance.objects.filter(pk__in=wanted)
+        for attendance in Attendance.objects.filter(
+            pk__in=[row[8] for row in found if row[8]]
+        )
         .select_related("resident", "invitation__organization", "checked_in_by")
         .prefetch_related(Prefetch("changes", queryset=changes))
     }
-    page_obj.object_list = [
-        CheckInRow(
-            key=key,
-            name=name,
-            role=role,
-            role_label=str(label),
-            detail=str(detail),
-            attendance=loaded.get(attendance[0]) if attendance else None,
-            resident_id=resident_id,
-            invitation_id=invitation_id,
+    page_obj.object_list = []
+    for part, resident_id, invitation_id, own, name, kind, holder, item, att in found:
+        role = _ROLES[part]
+        if part == 0:
+            detail = kinds.get(kind, "")
+        elif part == 1:
+            detail = _("for %(name)s") % {"name": holder}
+        else:
+            detail = item
+        if own:
+            key = f"a{own}"
+        elif resident_id:
+            key = f"r{resident_id}"
+        else:
+            key = f"i{invitation_id}"
+        page_obj.object_list.append(
+            CheckInRow(
+                key=key,
+                name=name or "",
+                role=role,
+                role_label=str(_("alternate") if part == 1 else role.label),
+                detail=str(detail or ""),
+                attendance=loaded.get(att) if att else None,
+                resident_id=resident_id,
+                invitation_id=invitation_id,
+            )
         )
-        for (
-            key, name, role, label, detail, resident_id, invitation_id, attendance,
-        ) in page_obj.object_list
-    ]  # fmt: skip
     return {
         "page": page_obj,
-        "expected_count": len(entries),
-        "present_count": present_count,
+        "expected_count": rows.expected,
+        "present_count": rows.present,
         "quorum": meeting_quorum(meeting),
     }
 
