@@ -69,9 +69,11 @@ def agenda_item_section(request, item) -> dict | None:
 def topic_section(request, topic) -> dict | None:
     outcomes = list(
         Outcome.objects.filter(topic=topic)
-        .select_related("community", "agenda_item")
+        .select_related("agenda_item")
         .order_by("-decided_at")
     )
+    for outcome in outcomes:
+        outcome.community = topic.community
     if not outcomes:
         return None
     return {"community": topic.community, "outcomes": outcomes}

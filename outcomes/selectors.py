@@ -102,12 +102,14 @@ def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict
     if outcome.voting_round_id:
         voting_round = (
             VotingRound.objects.filter(pk=outcome.voting_round_id)
-            .select_related("result", "community")
+            .select_related("result")
             .prefetch_related(
                 Prefetch("options", queryset=Option.objects.order_by("position"))
             )
             .first()
         )
+        if voting_round is not None:
+            voting_round.community = outcome.community
     items = list(
         ActionItem.objects.filter(outcome=outcome)
         .select_related("owner_resident", "owner_user", "owner_organization")
@@ -153,6 +155,8 @@ def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict
             "pk", "status", "meeting_id", "community_id", "current_version"
         )
     ).first()
+    if minutes is not None:
+        minutes.community = outcome.community  # its link, without a query
     mine = {"rating": None, "pledges": []}
     if resident is not None:
         mine["rating"] = SatisfactionRating.objects.filter(
@@ -237,7 +241,7 @@ def action_items_user_may_update(*, user, community, items) -> set[int]:
     """
     from residents.models import Organization
     from residents.predicates import is_community_member, is_staff_or_social_worker
-    from residents.selectors import resident_for_user
+    from residents.selectors import memberships_of, resident_for_user
 
     items = list(items)
     if not items or user is None or not user.is_authenticated:
@@ -255,10 +259,10 @@ def action_items_user_may_update(*, user, community, items) -> set[int]:
                     resident_id=resident.pk
                 ).values_list("organization_id", flat=True)
             )
-        org_ids.update(
-            user.memberships.filter(
-                community=community, organization__isnull=False
-            ).values_list("organization_id", flat=True)
+        org_ids.update(  # the memberships the roles were read from: no query
+            membership.organization_id
+            for membership in memberships_of(user)[0]
+            if membership.community_id == community.pk and membership.organization_id
         )
     return {
         item.pk

@@ -90,14 +90,14 @@ def window_accepting(*, community: Community, now=None) -> CollectionWindow | No
 
 def topic_detail(*, community: Community, pk: int) -> Topic:
     """One topic with its photos and full history; raises Topic.DoesNotExist."""
-    return (
+    topic = (
         Topic.objects.filter(community=community)
-        .select_related(
-            "community", "submitter", "recorded_by", "window", "merged_into"
-        )
+        .select_related("submitter", "recorded_by", "window", "merged_into")
         .prefetch_related("photos", "events__actor")
         .get(pk=pk)
     )
+    topic.community = community  # the page has it already: no join for it
+    return topic
 
 
 COMMENTS_PAGE_SIZE = 20

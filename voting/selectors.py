@@ -139,21 +139,44 @@ def electors_for_staff(*, voting_round: VotingRound, page=1, query: str = ""):
 
 def rounds_for_meeting(*, meeting, resident: Resident | None, with_drafts: bool):
     """The meeting's rounds with their results, and which of them `resident` voted in."""
-    rounds = round_queryset().filter(meeting=meeting)
+    rounds = _section_rounds(meeting.community).filter(meeting=meeting)
     if not with_drafts:
         rounds = rounds.exclude(status=RoundStatus.DRAFT)
     rounds = list(rounds.order_by("agenda_item__position", "created_at", "pk"))
-    return rounds, _voted_in(rounds, resident)
+    for voting_round in rounds:
+        voting_round.meeting = meeting
+    return _with_community(rounds, meeting.community), _voted_in(rounds, resident)
 
 
 def rounds_for_topic(*, topic, resident: Resident | None):
     rounds = list(
-        round_queryset()
+        _section_rounds(topic.community)
         .filter(agenda_item__topic=topic)
         .exclude(status=RoundStatus.DRAFT)
         .order_by("-created_at", "-pk")
     )
-    return rounds, _voted_in(rounds, resident)
+    return _with_community(rounds, topic.community), _voted_in(rounds, resident)
+
+
+def _section_rounds(community):
+    """Rounds as the meeting and topic pages list them: item, result and options.
+
+    Those pages already hold the community (and the meeting or topic), so the
+    query leaves them out of its join.
+    """
+    return (
+        VotingRound.objects.filter(community=community)
+        .select_related("agenda_item", "result")
+        .prefetch_related(
+            Prefetch("options", queryset=Option.objects.order_by("position"))
+        )
+    )
+
+
+def _with_community(rounds: list[VotingRound], community) -> list[VotingRound]:
+    for voting_round in rounds:
+        voting_round.community = community
+    return rounds
 
 
 def _voted_in(rounds, resident) -> set[int]:
