@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
@@ -15,25 +17,45 @@ def inbox_for_user(user):
 
 
 _UNREAD_ATTR = "_yishihui_unread_count"
+# Every page's navbar shows the badge: the count is kept in the cache between
+# requests, and the services that add notifications or mark them read forget it
+# once they commit. The timeout bounds what a read racing such a commit can keep.
+UNREAD_CACHE_SECONDS = 5 * 60
+
+
+def _unread_key(user_id: int) -> str:
+    return f"inbox-unread:{user_id}"
 
 
 def unread_count(user) -> int:
-    """The user's unread notifications, counted once per request (kept on the user).
+    """The user's unread notifications: from the cache, else counted and kept.
 
-    The inbox asks for it and so does the navigation's badge on the same page.
-    Services that mark notifications read forget it (forget_unread_count).
+    Kept on the user for the rest of the request too (the inbox and the navbar's
+    badge both ask). Services that change it call forget_unread_count.
     """
     if user is None or not user.is_authenticated:
         return 0
     if _UNREAD_ATTR not in user.__dict__:
-        user.__dict__[_UNREAD_ATTR] = (
-            Notification.objects.for_inbox(user).unread().count()
-        )
+        key = _unread_key(user.pk)
+        count = cache.get(key)
+        if count is None:
+            count = Notification.objects.for_inbox(user).unread().count()
+            cache.add(key, count, UNREAD_CACHE_SECONDS)
+        user.__dict__[_UNREAD_ATTR] = count
     return user.__dict__[_UNREAD_ATTR]
 
 
 def forget_unread_count(user) -> None:
+    """Drop the kept count of one user (this request now, the cache on commit)."""
     user.__dict__.pop(_UNREAD_ATTR, None)
+    forget_unread_counts([user.pk])
+
+
+def forget_unread_counts(user_ids) -> None:
+    """Drop the cached counts of these users once the current transaction commits."""
+    keys = [_unread_key(user_id) for user_id in set(user_ids) if user_id]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
 
 
 def deliveries_for_community(community: Community, *, status: str | None = None):

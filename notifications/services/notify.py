@@ -20,6 +20,7 @@ from ..models import (
     Notification,
     NotificationPreference,
 )
+from ..selectors import forget_unread_counts
 
 User = get_user_model()
 
@@ -240,6 +241,7 @@ def notify_now(
             )
         )
     created = {n.dedupe_key: n for n in _insert_notifications(rows)}
+    forget_unread_counts(n.user_id for n in created.values())  # their badges
 
     prefs = _preferences(fresh)
     now = timezone.now()

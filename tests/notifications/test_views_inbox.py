@@ -72,6 +72,32 @@ def test_nav_badge_shows_unread_count_and_polls(login, resident_user):
     assert "消息中心，3 条未读" in badge
 
 
+def test_badge_kept_between_pages_follows_new_and_read_notifications(
+    login, resident_user, staff_user, django_capture_on_commit_callbacks
+):
+    from notifications.services import notifications_mark_all_read, notify
+
+    client = login(resident_user)
+    badge = reverse("notifications:badge")
+    assert "data-unread" not in client.get(badge).content.decode()
+    # The count is kept between requests: a new notification must replace it.
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            recipients=[resident_user, staff_user],
+            kind="test_event",
+            context={"title": "议事会明天开会"},
+            dedupe_key="meeting:9:reminder",
+            link="/c/tingtang/",
+        )
+    assert 'data-unread="1"' in client.get(badge).content.decode()
+    assert 'data-unread="1"' in client.get(INBOX).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications_mark_all_read(user=resident_user)
+    assert "data-unread" not in client.get(badge).content.decode()
+    # The other recipient's badge counts theirs.
+    assert 'data-unread="1"' in login(staff_user).get(badge).content.decode()
+
+
 def test_badge_without_unread_shows_no_number(login, resident_user):
     badge = login(resident_user).get(reverse("notifications:badge")).content.decode()
     assert "data-unread" not in badge
