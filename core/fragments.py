@@ -1,4 +1,4 @@
-"""HTML fragments rendered once per process, for inputs that decide them entirely.
+"""HTML fragments kept between requests: per process, or in the shared cache.
 
 The community menu depends only on the community's address, the user's roles there,
 the language and the current section: the same for every resident of a community,
@@ -9,10 +9,14 @@ changes (another role, a renamed slug) is a new fragment. The store is bounded,
 oldest out first.
 """
 
+import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -41,3 +45,54 @@ class FragmentMemo:
 
     def __len__(self) -> int:
         return len(self._fragments)
+
+
+class SharedFragments:
+    """Rendered parts of a page kept in the shared cache, per scope, until it changes.
+
+    For what is the same for everyone who sees it alike (a topic's page of
+    comments, for one language and one set of permissions): `get_or_build(scope,
+    variant, build)` returns what `build()` made for that scope and variant as long
+    as the scope has not changed since; the service that changes the scope says so
+    with `changed(scope)`, which takes effect when its transaction commits.
+
+    Each scope has a version in the cache and each entry remembers the version it
+    was built under, both read in one round trip. A build that raced a change
+    carries the old version and is never served; a version that is gone (evicted)
+    is replaced by a new one, so nothing built before it can be trusted again.
+    `timeout` bounds what a change no service announces (an author renamed) keeps.
+    """
+
+    def __init__(self, name: str, *, timeout: int):
+        self.name = name
+        self.timeout = timeout
+
+    def _version_key(self, scope: str) -> str:
+        return f"fragment-version:{self.name}:{scope}"
+
+    def get_or_build(self, scope: str, variant: tuple, build: Callable[[], object]):
+        version_key = self._version_key(scope)
+        digest = hashlib.blake2b(repr(variant).encode(), digest_size=12).hexdigest()
+        entry_key = f"fragment:{self.name}:{scope}:{digest}"
+        found = cache.get_many([version_key, entry_key])
+        version = found.get(version_key)
+        if version is None:
+            version = time.time_ns()
+            if not cache.add(version_key, version, self.timeout):
+                version = cache.get(version_key, version)
+        else:
+            entry = found.get(entry_key)
+            if entry is not None and entry[0] == version:
+                return entry[1]
+        value = build()
+        cache.set(entry_key, (version, value), self.timeout)
+        return value
+
+    def changed(self, scope: str) -> None:
+        """Forget every entry of the scope once the current transaction commits."""
+        key = self._version_key(scope)
+        # A version outlives every entry built under it (same timeout, set later);
+        # when it is gone, a new one is made and no older entry is trusted.
+        transaction.on_commit(
+            lambda: cache.set(key, time.time_ns(), self.timeout), robust=True
+        )

@@ -3,6 +3,7 @@
 import functools
 import itertools
 import os
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -97,6 +98,9 @@ def _close_connections(**kwargs):
 
 
 _test_numbers = itertools.count()
+# And a run of its own: Redis outlives a test run, and each xdist worker counts
+# its tests from zero.
+_run = uuid.uuid4().hex[:8]
 
 
 @pytest.fixture(autouse=True)
@@ -110,7 +114,9 @@ def _a_cache_of_its_own(settings):
     """
     caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
     for config in caches.values():
-        config["KEY_PREFIX"] = f"{config.get('KEY_PREFIX', '')}t{next(_test_numbers)}"
+        config["KEY_PREFIX"] = (
+            f"{config.get('KEY_PREFIX', '')}{_run}t{next(_test_numbers)}"
+        )
     settings.CACHES = caches
 
 

@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.fragments import SharedFragments
 from residents.models import Community, Resident
 
 from .models import (
@@ -101,6 +102,12 @@ def topic_detail(*, community: Community, pk: int) -> Topic:
 
 
 COMMENTS_PAGE_SIZE = 20
+# A page of comments is the same for everyone who reads it in the same language
+# with the same permissions, so the topic page keeps it rendered, per topic, until
+# a service changes that topic's comments (deliberation, review: a merge) and says
+# so with COMMENT_PAGES.changed(topic id). What no service announces (an author's
+# new name) shows within the timeout.
+COMMENT_PAGES = SharedFragments("topic-comments", timeout=10 * 60)
 
 
 def topic_comments(

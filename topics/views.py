@@ -4,9 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -242,27 +246,63 @@ def _comment_urls(community, topic) -> dict:
     }
 
 
-@community_view("topics.view_topics", obj=topic_in_url)
-def topic_detail(request, community, topic):
-    resident = resident_for_user(user=request.user, community=community)
-    comment_page = {"comments": []}
-    if request.user.has_perm("topics.view_comments", topic):
-        comment_page = selectors.topic_comments(
-            topic=topic,
-            with_reports=request.user.has_perm("topics.moderate_comments", topic),
-            start=int_or_none(request.GET.get("comments_from")) or 0,
+# Stands for the reader's own CSRF token in the kept HTML (the reply forms).
+_CSRF_PLACEHOLDER = "kept-csrf-token-placeholder"
+
+
+def _comment_page(request, community, topic, start: int) -> dict:
+    """One page of comments, rendered: `comment_page_html`, and where the others are."""
+    user = request.user
+    can_moderate = user.has_perm("topics.moderate_comments", topic)
+    variant = (
+        start,
+        translation.get_language(),
+        community.slug,
+        user.has_perm("topics.comment_topic", topic),
+        can_moderate,
+        topic.accepts_deliberation,
+    )
+
+    def build() -> dict:
+        page = selectors.topic_comments(
+            topic=topic, with_reports=can_moderate, start=start
         )
-    if request.htmx and "comments_from" in request.GET:
-        return render(  # "Show more comments": the next page alone
-            request,
+        html = render_to_string(
             "topics/partials/_comment_page.html",
             {
                 "community": community,
                 "topic": topic,
-                **comment_page,
+                **page,
                 **_comment_urls(community, topic),
+                "csrf_token": _CSRF_PLACEHOLDER,
             },
+            request=request,
         )
+        return {
+            "html": html,
+            "has_comments": bool(page["comments"]),
+            "previous_start": page["previous_start"],
+        }
+
+    kept = selectors.COMMENT_PAGES.get_or_build(str(topic.pk), variant, build)
+    html = kept["html"].replace(_CSRF_PLACEHOLDER, get_token(request))
+    return {
+        "comment_page_html": mark_safe(html),  # noqa: S308 - rendered by a template
+        "has_comments": kept["has_comments"],
+        "previous_start": kept["previous_start"],
+    }
+
+
+@community_view("topics.view_topics", obj=topic_in_url)
+def topic_detail(request, community, topic):
+    resident = resident_for_user(user=request.user, community=community)
+    comment_page = {}
+    if request.user.has_perm("topics.view_comments", topic):
+        start = int_or_none(request.GET.get("comments_from")) or 0
+        comment_page = _comment_page(request, community, topic, max(start, 0))
+    if request.htmx and "comments_from" in request.GET:
+        # "Show more comments": the next page alone
+        return HttpResponse(comment_page.get("comment_page_html", ""))
     return render(
         request,
         "topics/topic_detail.html",
@@ -405,20 +445,16 @@ def comment_create(request, community, pk):
             apply_service_errors(form, exc)
         else:
             form = CommentForm()
-    can_moderate = request.user.has_perm("topics.moderate_comments", community)
     if request.htmx:
         topic.refresh_from_db(fields=["endorsement_count", "comment_count"])
+        start = selectors.comments_start_for(topic=topic, parent=parent)
         return render(
             request,
             "topics/partials/_comments.html",
             {
                 "community": community,
                 "topic": topic,
-                **selectors.topic_comments(
-                    topic=topic,
-                    with_reports=can_moderate,
-                    start=selectors.comments_start_for(topic=topic, parent=parent),
-                ),
+                **_comment_page(request, community, topic, start),
                 **_comment_urls(community, topic),
                 "comment_form": form,
                 "oob_counts": True,

@@ -17,6 +17,7 @@ from ..models import (
     Endorsement,
     Topic,
 )
+from ..selectors import COMMENT_PAGES
 from .common import require_text
 
 
@@ -112,6 +113,7 @@ def comment_create(
         body=body,
     )
     Topic.objects.filter(pk=topic.pk).update(comment_count=F("comment_count") + 1)
+    COMMENT_PAGES.changed(str(topic.pk))
     return comment
 
 
@@ -134,6 +136,7 @@ def comment_hide(*, comment: Comment, by, reason: str) -> Comment:
     CommentReport.objects.filter(comment=comment, resolved_at__isnull=True).update(
         resolved_at=comment.hidden_at, resolved_by=by
     )
+    COMMENT_PAGES.changed(str(comment.topic_id))
     return comment
 
 
@@ -143,6 +146,7 @@ def comment_report(*, comment: Comment, by, reason: str = "") -> CommentReport:
     report, _created = CommentReport.objects.get_or_create(
         comment=comment, reporter=by, defaults={"reason": (reason or "").strip()[:300]}
     )
+    COMMENT_PAGES.changed(str(comment.topic_id))  # staff see the open reports
     return report
 
 
@@ -154,6 +158,7 @@ def comment_report_resolve(*, report: CommentReport, by) -> CommentReport:
         report.resolved_at = timezone.now()
         report.resolved_by = by
         report.save(update_fields=["resolved_at", "resolved_by"])
+        COMMENT_PAGES.changed(str(report.comment.topic_id))
     return report
 
 

@@ -18,6 +18,7 @@ from ..models import (
     TopicEventKind,
     TopicStatus,
 )
+from ..selectors import COMMENT_PAGES
 from .common import TRIAGE_STATUSES, lock, record_event, require_text, tell_submitter
 
 
@@ -136,6 +137,8 @@ def topic_merge(*, topic: Topic, into: Topic, by) -> Topic:
         ).delete()
     moved = Endorsement.objects.filter(topic=topic).update(topic=into)
     moved_comments = Comment.objects.filter(topic=topic).update(topic=into)
+    COMMENT_PAGES.changed(str(topic.pk))
+    COMMENT_PAGES.changed(str(into.pk))
     Topic.objects.filter(merged_into=topic).update(merged_into=into)
     into.endorsement_count = Endorsement.objects.filter(topic=into).count()
     into.comment_count = Comment.objects.filter(

@@ -1,0 +1,70 @@
+"""SharedFragments: kept in the shared cache per scope, never served once stale."""
+
+import pytest
+from django.core.cache import cache
+
+from core.fragments import SharedFragments
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kept(django_capture_on_commit_callbacks):
+    fragments = SharedFragments("test", timeout=60)
+    built = []
+
+    def build(value):
+        def make():
+            built.append(value)
+            return value
+
+        return make
+
+    return fragments, built, build
+
+
+def test_kept_until_its_scope_changes_and_per_variant(
+    kept, django_capture_on_commit_callbacks
+):
+    fragments, built, build = kept
+    assert fragments.get_or_build("7", ("zh",), build("v1")) == "v1"
+    assert fragments.get_or_build("7", ("zh",), build("v2")) == "v1"  # kept
+    assert fragments.get_or_build("7", ("en",), build("en1")) == "en1"  # its own
+    assert fragments.get_or_build("8", ("zh",), build("other")) == "other"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        fragments.changed("7")
+    # Not before the change commits: a reader may not see it in the database yet.
+    assert fragments.get_or_build("7", ("zh",), build("v3")) == "v1"
+    for callback in callbacks:
+        callback()
+    assert fragments.get_or_build("7", ("zh",), build("v4")) == "v4"
+    assert fragments.get_or_build("8", ("zh",), build("x")) == "other"  # untouched
+    assert built == ["v1", "en1", "other", "v4"]
+
+
+def test_a_build_that_raced_a_change_is_never_served(
+    kept, django_capture_on_commit_callbacks
+):
+    fragments, _built, build = kept
+    fragments.get_or_build("7", (), build("first"))
+
+    def racing():  # read the old rows, then the change commits before it is stored
+        with django_capture_on_commit_callbacks(execute=True):
+            fragments.changed("7")
+        return "stale"
+
+    assert fragments.get_or_build("7", ("other",), build("fresh-other")) == (
+        "fresh-other"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        fragments.changed("7")
+    assert fragments.get_or_build("7", (), racing) == "stale"  # this reader's own
+    assert fragments.get_or_build("7", (), build("fresh")) == "fresh"
+
+
+def test_a_lost_version_trusts_nothing_built_before(kept):
+    fragments, _built, build = kept
+    fragments.get_or_build("7", (), build("old"))
+    cache.delete(fragments._version_key("7"))  # evicted, or the cache restarted
+    assert fragments.get_or_build("7", (), build("new")) == "new"
+    assert fragments.get_or_build("7", (), build("newer")) == "new"
