@@ -4,6 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from notifications.models import Delivery, DeliveryStatus, Notification
+from notifications.services import notify
 from tests.factories import ResidentFactory
 
 
@@ -34,3 +35,15 @@ class DeliveryFactory(DjangoModelFactory):
     status = DeliveryStatus.FAILED
     attempts = 8
     last_error = "isv.MOBILE_NUMBER_ILLEGAL: 手机号码格式错误"
+
+
+def tell(recipients, key="meeting:1:reminder", **kwargs):
+    """Notify through the real service: the test event, with its own dedupe key."""
+    return notify(
+        recipients=recipients,
+        kind="test_event",
+        context={"title": "议事会明天开会"},
+        dedupe_key=key,
+        link="/c/tingtang/",
+        **kwargs,
+    )

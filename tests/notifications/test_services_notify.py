@@ -15,19 +15,9 @@ from notifications.models import (
 from notifications.services import digests_send, notify
 from tests.factories import ResidentFactory, UserFactory
 from tests.notifications.conftest import run_due_deliveries
+from tests.notifications.factories import tell
 
 pytestmark = pytest.mark.django_db
-
-
-def tell(recipients, key="meeting:1:reminder", **kwargs):
-    return notify(
-        recipients=recipients,
-        kind="test_event",
-        context={"title": "议事会明天开会"},
-        dedupe_key=key,
-        link="/c/tingtang/",
-        **kwargs,
-    )
 
 
 def test_same_notify_twice_creates_one_notification(resident_user):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Notification, NotificationPreference
-from tests.notifications.factories import NotificationFactory
+from tests.notifications.factories import NotificationFactory, tell
 
 pytestmark = pytest.mark.django_db
 INBOX = reverse("notifications:inbox")
@@ -75,20 +75,14 @@ def test_nav_badge_shows_unread_count_and_polls(login, resident_user):
 def test_badge_kept_between_pages_follows_new_and_read_notifications(
     login, resident_user, staff_user, django_capture_on_commit_callbacks
 ):
-    from notifications.services import notifications_mark_all_read, notify
+    from notifications.services import notifications_mark_all_read
 
     client = login(resident_user)
     badge = reverse("notifications:badge")
     assert "data-unread" not in client.get(badge).content.decode()
     # The count is kept between requests: a new notification must replace it.
     with django_capture_on_commit_callbacks(execute=True):
-        notify(
-            recipients=[resident_user, staff_user],
-            kind="test_event",
-            context={"title": "议事会明天开会"},
-            dedupe_key="meeting:9:reminder",
-            link="/c/tingtang/",
-        )
+        tell([resident_user, staff_user], key="meeting:9:reminder")
     assert 'data-unread="1"' in client.get(badge).content.decode()
     assert 'data-unread="1"' in client.get(INBOX).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
