@@ -18,6 +18,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
@@ -261,11 +262,18 @@ def meeting_detail(*, meeting: Meeting, user, resident: Resident | None):
     Counts and the quorum come from the database: the page loads no seat,
     invitation or attendance row but the resident's own invitations.
     """
-    items = list(
-        meeting.agenda_items.select_related("topic")
-        .annotate(invitation_count=Count("invitations"))
-        .order_by("position", "pk")
+    # Prefetched onto the meeting, so the sections other apps add to the page
+    # (outcomes lists the items too) read them with meeting.agenda_items.all().
+    prefetch_related_objects(
+        [meeting],
+        Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.select_related("topic")
+            .annotate(invitation_count=Count("invitations"))
+            .order_by("position", "pk"),
+        ),
     )
+    items = list(meeting.agenda_items.all())
     my_invitations = []
     also = {}
     if resident is not None:

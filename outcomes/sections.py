@@ -27,16 +27,18 @@ def meeting_section(request, meeting) -> dict | None:
             "action_done",
         )
     }
-    items = list(
-        meeting.agenda_items.order_by("position", "pk").only(
-            "pk", "title", "position", "meeting_id"
-        )
+    # In agenda order; the meeting page has them prefetched (no query then).
+    items = sorted(
+        meeting.agenda_items.all(), key=lambda item: (item.position, item.pk)
     )
     for item in items:
         item.recorded_outcome = outcomes.get(item.pk)
     for outcome in outcomes.values():
         outcome.community = community  # its link needs the slug: no query per outcome
-    minutes = Minutes.objects.filter(meeting=meeting).only("pk", "status").first()
+    minutes = (  # one per meeting: no order (the default one joins the meeting)
+        Minutes.objects.filter(meeting=meeting).only("pk", "status").order_by()[:1]
+    )
+    minutes = minutes[0] if minutes else None
     return {
         "community": community,
         "meeting": meeting,
