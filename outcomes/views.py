@@ -19,7 +19,7 @@ from core.forms import apply_service_errors
 from council.models import AgendaItem
 from residents.access import community_view
 from residents.models import Community
-from residents.selectors import resident_for_user
+from residents.selectors import community_by_slug, resident_for_user
 from topics.models import TopicCategory
 
 from . import selectors, services
@@ -44,9 +44,7 @@ from .models import (
 
 
 def _community(request, slug) -> Community:
-    community = get_object_or_404(
-        Community.objects.select_related("district"), slug=slug
-    )
+    community = community_by_slug(slug=slug, user=request.user)
     request.community = community
     return community
 

@@ -6,10 +6,9 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from .context_processors import LAST_COMMUNITY_KEY
-from .models import Community
+from .selectors import community_by_slug
 
 
 def community_view(permission: str, *, obj=None, hide: bool | str = False):
@@ -43,9 +42,7 @@ def community_view(permission: str, *, obj=None, hide: bool | str = False):
         @wraps(view)
         @login_required
         def wrapper(request, community, *args, **kwargs):
-            community_obj = get_object_or_404(
-                Community.objects.select_related("district"), slug=community
-            )
+            community_obj = community_by_slug(slug=community, user=request.user)
             request.community = community_obj
             user = request.user
             if obj is None:

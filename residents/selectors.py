@@ -4,6 +4,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
@@ -80,7 +81,7 @@ def memberships_of(user) -> tuple[list[Membership], list[Community]]:
     user = unwrapped_user(user)
     if _MEMBERSHIPS_ATTR not in user.__dict__:
         memberships = list(
-            Membership.objects.filter(user=user).select_related("community")
+            Membership.objects.filter(user=user).select_related("community__district")
         )
         district_ids = {
             m.district_id
@@ -88,12 +89,31 @@ def memberships_of(user) -> tuple[list[Membership], list[Community]]:
             if m.role == Role.DISTRICT_OFFICER and m.district_id
         }
         in_districts = (
-            list(Community.objects.filter(district_id__in=district_ids))
+            list(
+                Community.objects.filter(district_id__in=district_ids).select_related(
+                    "district"
+                )
+            )
             if district_ids
             else []
         )
         user.__dict__[_MEMBERSHIPS_ATTR] = (memberships, in_districts)
     return user.__dict__[_MEMBERSHIPS_ATTR]
+
+
+def community_by_slug(*, slug: str, user=None) -> Community:
+    """The community of a URL, with its district; raises Http404 for an unknown one.
+
+    A member's (or their district officer's) communities come with the memberships
+    that every page reads for the roles: taken from there, a page asks the database
+    once less. Anyone else's is read.
+    """
+    if user is not None and user.is_authenticated:
+        memberships, in_districts = memberships_of(user)
+        for community in (*(m.community for m in memberships), *in_districts):
+            if community is not None and community.slug == slug:
+                return community
+    return get_object_or_404(Community.objects.select_related("district"), slug=slug)
 
 
 def forget_memberships(user) -> None:

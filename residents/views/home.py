@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from core.home import home_sections
@@ -12,10 +12,11 @@ from core.public import public_sections
 
 from .. import selectors
 from ..access import community_view
-from ..models import (
-    Community,
+from ..selectors import (
+    communities_for_user,
+    community_by_slug,
+    organizations_by_kind,
 )
-from ..selectors import communities_for_user, organizations_by_kind
 from .common import kept_stats
 
 PAGE_SIZE = getattr(settings, "PAGE_SIZE", 25)
@@ -66,9 +67,7 @@ def _landing(request):
 
 def community_public(request, community):
     """What anyone may see of the community, without logging in (see core.public)."""
-    community_obj = get_object_or_404(
-        Community.objects.select_related("district"), slug=community
-    )
+    community_obj = community_by_slug(slug=community, user=request.user)
     request.community = community_obj
     return render(
         request,
