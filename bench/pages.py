@@ -296,7 +296,10 @@ def prepare(db: str) -> dict:
         if response.status_code != 200:
             raise SystemExit(f"{name}: {path} answered {response.status_code}")
         measured[name] = (path, len(captured), len(response.content))
-    return {"cookies": cookies, "measured": measured}
+    with connection.cursor() as cursor:  # what the bare page reads from
+        cursor.execute("SELECT COUNT(*) FROM bench_bare_row")
+        bare_rows = cursor.fetchone()[0]
+    return {"cookies": cookies, "measured": measured, "bare_rows": bare_rows}
 
 
 def start_gunicorn(module: str, port: int, env: dict) -> subprocess.Popen:
@@ -399,7 +402,7 @@ def measure(args) -> int:
     print()
     print(
         f"size {args.size}, {args.rounds} rounds × {args.requests} requests, "
-        f"concurrency {args.c}; bare page: 20 rows of {args.bare_rows:,}"
+        f"concurrency {args.c}; bare page: 20 rows of {prepared['bare_rows']:,}"
     )
     header = (
         f"{'page':28} {'role':8} {'req/s':>7} {'p50':>6} {'p95':>6} {'queries':>7} "
