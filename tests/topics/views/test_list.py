@@ -181,3 +181,37 @@ def test_list_survives_odd_parameters(community, resident_user, login, params):
         login(resident_user).get(url("topic_list", community), params).status_code
         == 200
     )
+
+
+def _card(client, community, topic, **params):
+    """The topic's card on the list, as the reader gets it."""
+    html = client.get(url("topic_list", community), params).content.decode()
+    start = html.index(f"/topics/{topic.pk}/")
+    return html[html.rindex("<article", 0, start) : html.index("</article>", start)]
+
+
+def test_a_card_follows_what_it_shows(
+    community, topic, neighbour, neighbour_user, resident_user, login, settings
+):
+    client = login(resident_user)
+    first = _card(client, community, topic)
+    assert "0 个赞" in first and topic.submitter.name in first
+    services.endorsement_create(topic=topic, resident=neighbour)
+    assert "1 个赞" in _card(client, community, topic)
+    services.comment_create(topic=topic, author=neighbour_user, body="同意")
+    assert "1 条意见" in _card(client, community, topic)
+    Topic.objects.filter(pk=topic.pk).update(title="修好三号楼路灯")
+    card = _card(client, community, topic)
+    assert "1 个赞" in card and "1 条意见" in card and "修好三号楼路灯" in card
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = _card(client, community, topic)
+    assert "1 support" in english and "1 comment" in english
+
+
+def test_a_card_shows_names_only_to_those_who_may_see_them(
+    community, topic, resident_user, district_officer, login
+):
+    assert topic.submitter.name in _card(login(resident_user), community, topic)
+    # The district office sees the topics, never who sent them.
+    officer_card = _card(login(district_officer), community, topic)
+    assert topic.title in officer_card and topic.submitter.name not in officer_card
