@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.display import qr_svg
 from core.forms import apply_service_errors
+from core.params import query_text
 from residents.access import community_view
 from residents.models import Resident
 from residents.selectors import resident_for_user
@@ -41,7 +42,7 @@ CHECK_IN_PAGE_SIZE = 20
 def _attendance_context(request, community, meeting):
     """The check-in list, one page at a time, optionally filtered by name."""
     params = request.POST if request.method == "POST" else request.GET
-    query = (params.get("q") or "").strip()
+    query = query_text(params, "q")  # cleaned: no NUL reaches the database
     data = check_in_page(
         meeting=meeting,
         query=query,
