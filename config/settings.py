@@ -127,7 +127,7 @@ if TESTING and REDIS_URL and env("PYTEST_XDIST_WORKER", default=""):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.KeptClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="yishihui"),
         }
