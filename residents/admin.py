@@ -15,6 +15,7 @@ from .models import (
     ResidentImport,
     User,
 )
+from .selectors import HOME_ORGANIZATIONS
 from .services import community_setup
 
 
@@ -42,6 +43,26 @@ class MembershipInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     autocomplete_fields = ["community", "organization"]
+
+
+class HomeOrganizationsChanged:
+    """An admin edit changes the community home's five-society section too."""
+
+    def _changed(self, community_ids) -> None:
+        for community_id in set(community_ids):
+            HOME_ORGANIZATIONS.changed(str(community_id))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the members, last
+        self._changed([form.instance.community_id])
+
+    def delete_model(self, request, obj):
+        self._changed([obj.community_id])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._changed(queryset.values_list("community_id", flat=True))
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(User)
@@ -100,7 +121,7 @@ class MembershipAdmin(SuperuserOnly, admin.ModelAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(SuperuserOnly, admin.ModelAdmin):
+class ResidentAdmin(HomeOrganizationsChanged, SuperuserOnly, admin.ModelAdmin):
     list_display = ["name", "community", "mobile", "building", "unit", "room"]
     list_filter = [
         "community",
@@ -115,7 +136,7 @@ class ResidentAdmin(SuperuserOnly, admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SuperuserOnly, admin.ModelAdmin):
+class OrganizationAdmin(HomeOrganizationsChanged, SuperuserOnly, admin.ModelAdmin):
     list_display = ["name", "kind", "community", "contact_name"]
     list_filter = ["kind", "community"]
     search_fields = ["name"]

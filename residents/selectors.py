@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
+from core.fragments import SharedFragments
+
 from .mobile import normalize_mobile
 from .models import (
     CodeStatus,
@@ -168,6 +170,12 @@ def community_summary(*, stats: CommunityStats) -> dict:
         },
         "refreshed_at": stats.refreshed_at,
     }
+
+
+# The home page's five-society section is the same for everyone in a community
+# (per language): kept rendered until the organisation services (or the admin)
+# change the community's organisations or their members.
+HOME_ORGANIZATIONS = SharedFragments("home-organizations", timeout=10 * 60)
 
 
 def organizations_by_kind(

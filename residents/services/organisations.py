@@ -10,6 +10,7 @@ from ..models import (
     Organization,
     Resident,
 )
+from ..selectors import HOME_ORGANIZATIONS
 
 ORGANIZATION_FIELDS = ["kind", "name", "description", "contact_name", "contact_mobile"]
 
@@ -46,6 +47,7 @@ def organization_create(*, community: Community, **fields) -> Organization:
     organization = Organization(community=community, **fields)
     _check_organization(organization)
     organization.save()
+    HOME_ORGANIZATIONS.changed(str(community.pk))
     return organization
 
 
@@ -58,6 +60,7 @@ def organization_update(*, organization: Organization, **fields) -> Organization
         setattr(organization, name, value)
     _check_organization(organization)
     organization.save(update_fields=list(fields))
+    HOME_ORGANIZATIONS.changed(str(organization.community_id))
     return organization
 
 
@@ -72,6 +75,7 @@ def organization_member_add(
             code="other_community",
         )
     organization.members.add(resident)
+    HOME_ORGANIZATIONS.changed(str(organization.community_id))
     return organization
 
 
@@ -80,4 +84,5 @@ def organization_member_remove(
     *, organization: Organization, resident: Resident
 ) -> Organization:
     organization.members.remove(resident)
+    HOME_ORGANIZATIONS.changed(str(organization.community_id))
     return organization

@@ -5,7 +5,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from core.home import home_sections
 from core.public import public_sections
@@ -13,6 +16,7 @@ from core.public import public_sections
 from .. import selectors
 from ..access import community_view
 from ..selectors import (
+    HOME_ORGANIZATIONS,
     communities_for_user,
     community_by_slug,
     organizations_by_kind,
@@ -88,6 +92,19 @@ def community_home(request, community):
     return _community_home(request, community)
 
 
+def _home_organizations(community) -> str:
+    """The five-society section, kept rendered per community and language."""
+    html = HOME_ORGANIZATIONS.get_or_build(
+        str(community.pk),
+        (community.slug, get_language()),
+        lambda: render_to_string(
+            "residents/partials/_home_organizations.html",
+            {"organizations_by_kind": organizations_by_kind(community=community)},
+        ),
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by a template, escaped there
+
+
 @community_view("residents.view_community")
 def _community_home(request, community):
     can_see_counts = request.user.has_perm("residents.view_resident_counts", community)
@@ -100,7 +117,7 @@ def _community_home(request, community):
         {
             "community": community,
             "summary": summary,
-            "organizations_by_kind": organizations_by_kind(community=community),
+            "organizations_html": _home_organizations(community),
             "sections": home_sections(request=request, community=community),
         },
     )
