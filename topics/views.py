@@ -284,7 +284,13 @@ def _comment_page(request, community, topic, start: int) -> dict:
             "previous_start": page["previous_start"],
         }
 
-    kept = selectors.COMMENT_PAGES.get_or_build(str(topic.pk), variant, build)
+    # Only the pages the links lead to are kept: a made-up ?comments_from= is built
+    # for its reader alone, so no one can fill the cache with pages of nothing.
+    size = selectors.COMMENTS_PAGE_SIZE
+    if start % size == 0 and start <= topic.comment_count:
+        kept = selectors.COMMENT_PAGES.get_or_build(str(topic.pk), variant, build)
+    else:
+        kept = build()
     html = kept["html"].replace(_CSRF_PLACEHOLDER, get_token(request))
     return {
         "comment_page_html": mark_safe(html),  # noqa: S308 - rendered by a template

@@ -79,3 +79,15 @@ def test_comment_links_point_at_each_comment(
     page = login(resident_user).get(topic.get_absolute_url()).content.decode()
     first = many_comments[0]
     assert reverse("topics:comment_report", args=[community.slug, first.pk]) in page
+
+
+def test_a_made_up_start_shows_the_comments_from_there(
+    topic, many_comments, resident_user, login
+):
+    client = login(resident_user)
+    client.get(topic.get_absolute_url())  # the first page, kept
+    page = client.get(topic.get_absolute_url(), {"comments_from": 7}).content.decode()
+    assert "第07条意见" in page and "第26条意见" in page
+    assert "第06条意见" not in page and "第27条意见" not in page
+    far = client.get(topic.get_absolute_url(), {"comments_from": 999999})
+    assert far.status_code == 200 and "第00条意见" not in far.content.decode()
