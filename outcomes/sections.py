@@ -6,7 +6,8 @@ from django.db.models import Count, Q
 from core.home import register_home_section
 from core.sections import register_page_section
 
-from .models import Minutes, Outcome, OutcomeStatus
+from .models import Outcome, OutcomeStatus
+from .selectors import meeting_minutes
 
 
 def meeting_section(request, meeting) -> dict | None:
@@ -35,10 +36,7 @@ def meeting_section(request, meeting) -> dict | None:
         item.recorded_outcome = outcomes.get(item.pk)
     for outcome in outcomes.values():
         outcome.community = community  # its link needs the slug: no query per outcome
-    minutes = (  # one per meeting: no order (the default one joins the meeting)
-        Minutes.objects.filter(meeting=meeting).only("pk", "status").order_by()[:1]
-    )
-    minutes = minutes[0] if minutes else None
+    minutes = meeting_minutes(meeting_id=meeting.pk)
     return {
         "community": community,
         "meeting": meeting,

@@ -1,13 +1,14 @@
 """Reads for outcome pages and minutes, each in a fixed number of queries."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 
 from council.models import AgendaItem, Meeting
 from residents.models import Community, Resident
 from topics.models import TopicCategory
 from topics.selectors import consultation_summary
-from voting.models import Option, RoundStatus, VotingRound
+from voting.models import RoundStatus, VotingRound
+from voting.selectors import ordered_options
 
 from .models import (
     ActionItem,
@@ -92,6 +93,15 @@ def _latest_per(queryset, parent_field: str, parents, *, order, limit) -> dict:
     return grouped
 
 
+def meeting_minutes(*, meeting_id: int, fields=("pk", "status")) -> Minutes | None:
+    """A meeting's minutes (one at most), with only `fields`.
+
+    Without an order: the model's default one joins the meeting for its date.
+    """
+    found = Minutes.objects.filter(meeting_id=meeting_id).only(*fields).order_by()[:1]
+    return found[0] if found else None
+
+
 def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict:
     """Everything the outcome page tells, in a fixed number of queries.
 
@@ -103,9 +113,7 @@ def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict
         voting_round = (
             VotingRound.objects.filter(pk=outcome.voting_round_id)
             .select_related("result")
-            .prefetch_related(
-                Prefetch("options", queryset=Option.objects.order_by("position"))
-            )
+            .prefetch_related(ordered_options())
             .first()
         )
         if voting_round is not None:
@@ -150,11 +158,10 @@ def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict
         .select_related("resident")
         .order_by("-updated_at", "-pk")[:COMMENTS_SHOWN]
     )
-    minutes = (
-        Minutes.objects.filter(meeting_id=outcome.meeting_id).only(
-            "pk", "status", "meeting_id", "community_id", "current_version"
-        )
-    ).first()
+    minutes = meeting_minutes(
+        meeting_id=outcome.meeting_id,
+        fields=("pk", "status", "meeting_id", "community_id", "current_version"),
+    )
     if minutes is not None:
         minutes.community = outcome.community  # its link, without a query
     mine = {"rating": None, "pledges": []}

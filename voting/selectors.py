@@ -20,12 +20,15 @@ from .models import (
 RECEIPTS_PER_PAGE = 200
 
 
+def ordered_options() -> Prefetch:
+    """A round's options in ballot order, for prefetch_related."""
+    return Prefetch("options", queryset=Option.objects.order_by("position"))
+
+
 def round_queryset():
     return VotingRound.objects.select_related(
         "community", "meeting", "agenda_item", "agenda_item__topic", "result"
-    ).prefetch_related(
-        Prefetch("options", queryset=Option.objects.order_by("position"))
-    )
+    ).prefetch_related(ordered_options())
 
 
 def round_for_community(*, community, pk: int) -> VotingRound | None:
@@ -41,9 +44,7 @@ def round_for_casting(*, community, pk: int) -> VotingRound | None:
     return (
         VotingRound.objects.filter(community=community, pk=pk)
         .select_related("community")
-        .prefetch_related(
-            Prefetch("options", queryset=Option.objects.order_by("position"))
-        )
+        .prefetch_related(ordered_options())
         .first()
     )
 
@@ -167,9 +168,7 @@ def _section_rounds(community):
     return (
         VotingRound.objects.filter(community=community)
         .select_related("agenda_item", "result")
-        .prefetch_related(
-            Prefetch("options", queryset=Option.objects.order_by("position"))
-        )
+        .prefetch_related(ordered_options())
     )
 
 

@@ -29,7 +29,8 @@ from council.quorum import compute_quorum, meeting_seats
 from notifications.services import notify
 from residents.models import Resident
 from topics.selectors import consultation_summaries
-from voting.models import BallotReceipt, CastVia, Option, Proxy, VotingRound
+from voting.models import BallotReceipt, CastVia, Proxy, VotingRound
+from voting.selectors import ordered_options
 
 from ..models import (
     ActionItem,
@@ -212,9 +213,7 @@ def minutes_content(*, meeting: Meeting, notes: dict[int, str]) -> dict:
         VotingRound.objects.filter(meeting=meeting)
         .exclude(status="draft")
         .select_related("result")
-        .prefetch_related(
-            Prefetch("options", queryset=Option.objects.order_by("position"))
-        )
+        .prefetch_related(ordered_options())
         .order_by("created_at", "pk")
     )
     outcomes = Outcome.objects.select_related(
