@@ -593,8 +593,8 @@ def check_in_page(*, meeting: Meeting, query: str = "", page=1, page_size: int =
     paged and searched in the database (`query` keeps the names that contain
     it); only the page's rows and attendance, with its history, are loaded.
     """
-    try:
-        number = max(int(page), 1)
+    try:  # past the end is the last page (Paginator); beyond any list, kept in range
+        number = min(max(int(page), 1), 10**9)
     except (TypeError, ValueError):
         number = 1
     first = slice((number - 1) * page_size, number * page_size)

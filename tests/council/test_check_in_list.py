@@ -109,3 +109,9 @@ def test_a_seat_kind_renamed_shows_its_new_name(crowd):
     kind.save(update_fields=["name"])
     first = check_in_page(meeting=crowd["meeting"], page_size=1)["page"].object_list
     assert first[0].detail == str(SeatKind.objects.get(pk=kind.pk).label)
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-3", "二", "1e9"])
+def test_any_page_number_gives_a_page(crowd, page):
+    data = check_in_page(meeting=crowd["meeting"], page=page, page_size=5)
+    assert data["page"].number in (1, 4) and data["page"].object_list
