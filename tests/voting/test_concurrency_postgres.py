@@ -38,8 +38,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 POOL = 40
 IN_TIME, TWICE, INELIGIBLE, LATE = 120, 30, 20, 30  # 200 requests' worth of threads
-# Close when 60 of the 170 ballots before the close have answers: with 40 in flight
-# and the rest waiting, the close falls in the middle however fast casting is.
+# Close when 60 of the ballots sent before the close have answers (40 in flight,
+# the rest waiting; half the in-time voters only set off once the deadline is set).
 CLOSE_AFTER = 60
 
 
@@ -100,11 +100,18 @@ def test_200_at_once_twice_and_late_tally_equals_distinct_voters_in_time(
     lock = threading.Lock()
     deadline = {}
     closed = threading.Event()
+    # Half the in-time voters are still on their way when the deadline is set: the
+    # close falls in the middle however fast casting is. (Without them, the lock
+    # that moves the deadline could wait behind every ballot still coming.)
+    on_their_way = {r.pk for r in in_time[IN_TIME // 2 :]}
+    deadline_set = threading.Event()
 
     def run(resident, group):
         barrier.wait()
         if group == "late":
             closed.wait(300)
+        elif group == "in_time" and resident.pk in on_their_way:
+            deadline_set.wait(300)
         elif group == "twice":
             time.sleep(random.uniform(0, 0.5))
         try:
@@ -132,6 +139,7 @@ def test_200_at_once_twice_and_late_tally_equals_distinct_voters_in_time(
         VotingRound.objects.select_for_update().get(pk=voting_round.pk)
         deadline["at"] = database_now()
         VotingRound.objects.filter(pk=voting_round.pk).update(closes_at=deadline["at"])
+    deadline_set.set()
     assert services.round_close(voting_round=voting_round)
     closed.set()
     for thread in threads:
