@@ -92,6 +92,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--lines", type=int, default=30)
     parser.add_argument("--only", help="profile lines whose file matches this regex")
+    parser.add_argument("--sql", action="store_true", help="print each page's queries")
     parser.add_argument("--internal-bare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.internal_bare:
@@ -124,6 +125,19 @@ def main() -> int:
             f"{name:<28} {ms:7.2f} {ms / bare_ms:7.1f} {queries:7d} {size / 1024:6.1f}",
             flush=True,
         )
+        if args.sql:
+            from django.db import connection
+
+            statements = []
+
+            def record(execute, sql, *rest, statements=statements):
+                statements.append(sql)
+                return execute(sql, *rest)
+
+            with connection.execute_wrapper(record):
+                client.get(path)
+            for sql in statements:
+                print(f"    {sql[:300]}")
         if args.profile:
             profile = cProfile.Profile()
             profile.enable()

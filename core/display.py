@@ -1,6 +1,6 @@
 """How dates, time left and QR codes are shown everywhere (GLOSSARY.md)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import segno
@@ -83,6 +83,21 @@ def time_left_text(until: datetime | None, now: datetime | None = None) -> str:
         return ngettext("%(n)d hour left", "%(n)d hours left", hours) % {"n": hours}
     minutes = max(rest // 60, 1)
     return ngettext("%(n)d minute left", "%(n)d minutes left", minutes) % {"n": minutes}
+
+
+def time_left_changes_at(until: datetime | None, now: datetime) -> datetime | None:
+    """The next moment `time_left_text(until)` reads differently; None if never."""
+    if not until or until <= now:
+        return None
+    seconds = int((until - now).total_seconds())
+    days, rest = divmod(seconds, 86400)
+    if days >= 1:
+        return until - timedelta(days=days)
+    if rest >= 3600:
+        return until - timedelta(hours=rest // 3600)
+    if rest >= 120:
+        return until - timedelta(minutes=rest // 60)
+    return until
 
 
 def qr_svg(url: str, scale: int = 3) -> str:

@@ -10,10 +10,13 @@ oldest out first.
 """
 
 import hashlib
+import math
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import datetime
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
@@ -47,6 +50,18 @@ class FragmentMemo:
         return len(self._fragments)
 
 
+class Expiring(NamedTuple):
+    """What a build returns when what it shows changes by itself at a moment.
+
+    A collection period that closes, a meeting that starts, "3 days left" that
+    becomes "2 days left": no service runs then, so the entry says until when it
+    holds (None: until the scope changes).
+    """
+
+    value: object
+    until: datetime | None
+
+
 class SharedFragments:
     """Rendered parts of a page kept in the shared cache, per scope, until it changes.
 
@@ -61,6 +76,8 @@ class SharedFragments:
     carries the old version and is never served; a version that is gone (evicted)
     is replaced by a new one, so nothing built before it can be trusted again.
     `timeout` bounds what a change no service announces (an author renamed) keeps.
+    A build may return `Expiring(value, until)`: the entry is served only before
+    `until`.
     """
 
     def __init__(self, name: str, *, timeout: int):
@@ -73,7 +90,8 @@ class SharedFragments:
     def get_or_build(self, scope: str, variant: tuple, build: Callable[[], object]):
         version_key = self._version_key(scope)
         digest = hashlib.blake2b(repr(variant).encode(), digest_size=12).hexdigest()
-        entry_key = f"fragment:{self.name}:{scope}:{digest}"
+        # "2": entries that carry an expiry (a deploy never reads the older kind).
+        entry_key = f"fragment:2:{self.name}:{scope}:{digest}"
         found = cache.get_many([version_key, entry_key])
         version = found.get(version_key)
         if version is None:
@@ -82,10 +100,20 @@ class SharedFragments:
                 version = cache.get(version_key, version)
         else:
             entry = found.get(entry_key)
-            if entry is not None and entry[0] == version:
+            if (
+                entry is not None
+                and entry[0] == version
+                and (entry[2] is None or time.time() < entry[2])
+            ):
                 return entry[1]
-        value = build()
-        cache.set(entry_key, (version, value), self.timeout)
+        value, until = build(), None
+        if isinstance(value, Expiring):
+            value, until = value.value, value.until and value.until.timestamp()
+        timeout = self.timeout
+        if until is not None:
+            timeout = min(timeout, math.ceil(until - time.time()))
+        if timeout > 0:
+            cache.set(entry_key, (version, value, until), timeout)
         return value
 
     def changed(self, scope: str) -> None:

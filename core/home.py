@@ -3,10 +3,20 @@
 residents imports nothing above it, so topics and council register their sections
 here in their AppConfig.ready(). Each section is a template and a function
 (request, community) -> context dict, or None when there is nothing to show.
+
+A section that is the same for everyone who sees the community alike names the
+`SharedFragments` its app keeps it in (`kept`): it is then rendered once per
+community and viewer variant, until the app's services say the community changed
+or the moment in the context's "kept_until" passes (a collection period closes).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from .fragments import Expiring, SharedFragments
 
 
 @dataclass(frozen=True)
@@ -14,23 +24,51 @@ class HomeSection:
     order: int
     template_name: str
     context: Callable
+    kept: SharedFragments | None = None
 
 
 _SECTIONS: list[HomeSection] = []
 
 
-def register_home_section(*, order: int, template_name: str, context: Callable) -> None:
-    section = HomeSection(order=order, template_name=template_name, context=context)
+def register_home_section(
+    *,
+    order: int,
+    template_name: str,
+    context: Callable,
+    kept: SharedFragments | None = None,
+) -> None:
+    section = HomeSection(
+        order=order, template_name=template_name, context=context, kept=kept
+    )
     if section not in _SECTIONS:
         _SECTIONS.append(section)
         _SECTIONS.sort(key=lambda s: s.order)
 
 
-def home_sections(*, request, community) -> list[tuple[str, dict]]:
-    """The (template, context) pairs to show, in order, skipping empty ones."""
+def _render(section: HomeSection, request, community) -> Expiring:
+    context = section.context(request, community)
+    if context is None:
+        return Expiring("", None)
+    html = render_to_string(section.template_name, {"section": context}, request)
+    return Expiring(html, context.get("kept_until"))
+
+
+def home_sections(*, request, community, variant: tuple) -> list[SafeString]:
+    """The sections to show, rendered, in order, skipping empty ones.
+
+    `variant` must tell apart everyone who sees a section differently (the
+    language, the viewer's roles in the community).
+    """
     shown = []
     for section in _SECTIONS:
-        context = section.context(request, community)
-        if context is not None:
-            shown.append((section.template_name, context))
+        if section.kept is None:
+            html = _render(section, request, community).value
+        else:
+            html = section.kept.get_or_build(
+                str(community.pk),
+                variant,
+                lambda section=section: _render(section, request, community),
+            )
+        if html:
+            shown.append(mark_safe(html))  # noqa: S308 - rendered by a template
     return shown

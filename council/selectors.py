@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.display import local_day
+from core.fragments import SharedFragments
 from residents.models import Resident
 from topics.models import Topic, TopicEvent, TopicEventKind, TopicStatus
 
@@ -49,6 +50,14 @@ from .quorum import meeting_quorum, meeting_seats
 # kind's seats load when its fold is opened (htmx, or ?kind= without JavaScript).
 COUNCIL_INLINE_SEATS = 60
 KIND_SEATS_PAGE_SIZE = 50
+
+
+# The home page's council section (the next meeting) is the same for everyone who
+# sees the community alike, so it is kept rendered per community until a meeting
+# service changes one of its meetings: each says so with
+# COMMUNITY_MEETINGS.changed(community id); the countdown moves on its own
+# (core.fragments.Expiring).
+COMMUNITY_MEETINGS = SharedFragments("community-meetings", timeout=10 * 60)
 
 
 def _current_seats(council: Council, today):

@@ -7,7 +7,7 @@ from core.home import register_home_section
 from core.sections import register_page_section
 
 from .models import Outcome, OutcomeStatus
-from .selectors import meeting_minutes
+from .selectors import COMMUNITY_OUTCOMES, meeting_minutes
 
 
 def meeting_section(request, meeting) -> dict | None:
@@ -112,4 +112,5 @@ def register() -> None:
         order=30,
         template_name="outcomes/partials/_home_section.html",
         context=home_context,
+        kept=COMMUNITY_OUTCOMES,
     )

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, prefetch_related_objects
 
+from core.fragments import SharedFragments
 from council.models import AgendaItem, Meeting
 from residents.models import Community, Resident
 from topics.models import TopicCategory
@@ -28,6 +29,13 @@ PAGE_SIZE = 20
 UPDATES_SHOWN = 5
 PLEDGES_SHOWN = 10
 COMMENTS_SHOWN = 10
+
+
+# The home page's outcomes section (how many decisions are being carried out) is
+# the same for every member of a community, so it is kept rendered per community
+# until an outcome is recorded or moves between its states (outcome_record and
+# the recount after an action item changes say so).
+COMMUNITY_OUTCOMES = SharedFragments("community-outcomes", timeout=10 * 60)
 
 
 def outcome_list(*, community: Community, status: str = "", category: str = "", page=1):

@@ -66,6 +66,16 @@ def roles_in(user, obj) -> frozenset[str]:
     return cache[community_id]
 
 
+def viewer_key(user, obj) -> tuple:
+    """What decides `user`'s role-based permissions in the community of `obj`.
+
+    Two users with the same key see a community's pages alike, except where a page
+    asks about their own records (`has_resident_record`, their topics): a fragment
+    kept per key must not show those.
+    """
+    return (tuple(sorted(roles_in(user, obj))), bool(user and user.is_superuser))
+
+
 def forget_roles(user) -> None:
     """Drop the cached roles and resident records (after a membership changes)."""
     unwrapped_user(user).__dict__.pop(_ROLES_CACHE, None)

@@ -1,8 +1,11 @@
 """Read queries for topic pages, the council's triage page and consultation summaries."""
 
+from datetime import datetime
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.display import time_left_changes_at
 from core.fragments import SharedFragments
 from residents.models import Community, Resident
 
@@ -87,6 +90,27 @@ def window_accepting(*, community: Community, now=None) -> CollectionWindow | No
     return (
         CollectionWindow.objects.filter(community=community).accepting_at(now).first()
     )
+
+
+def window_shown_until(window: CollectionWindow | None, now) -> datetime | None:
+    """When what a page says of `window` (open, time left, accepting) next changes."""
+    if window is None:
+        return None
+    moments = [
+        window.closes_at,
+        time_left_changes_at(window.closes_at, now),
+        window.opens_at if window.opens_at > now else None,
+    ]
+    return min(moment for moment in moments if moment is not None)
+
+
+# The community's topic pages (the home page's topics section, the list) are the
+# same for everyone who sees the community alike (residents.predicates.viewer_key)
+# in one language, so they are kept rendered per community until a topics service
+# changes a topic or a collection period of it: every one says so with
+# COMMUNITY_TOPICS.changed(community id). What no service announces (a
+# submitter's new name) shows within the timeout.
+COMMUNITY_TOPICS = SharedFragments("community-topics", timeout=10 * 60)
 
 
 def topic_detail(*, community: Community, pk: int) -> Topic:

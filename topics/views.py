@@ -9,16 +9,18 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
+from core.fragments import Expiring
 from core.http import safe_next
 from core.params import choice_or_default, int_or_none, query_text
 from residents.access import community_view
 from residents.models import Resident
+from residents.predicates import viewer_key
 from residents.selectors import resident_for_user
 
 from . import selectors, services
@@ -41,6 +43,8 @@ from .models import (
 )
 from .predicates import is_submitter
 
+# The list's first pages are kept rendered (selectors.COMMUNITY_TOPICS).
+KEPT_PAGES = 10
 # The submit form and the list show whether the resident asked for a reminder.
 WITH_REMINDER = ("topic_reminder_opt_in",)
 
@@ -76,45 +80,79 @@ def topic_list(request, community):
         user=request.user, community=community, select_related=WITH_REMINDER
     )
     mine = me is not None and params.get("mine") == "1"
-    topics = selectors.topic_list(
-        submitter=me if mine else None,
-        community=community,
-        status=status,
-        category=category,
-        window_id=window_id,
-        query=query,
-        sort=sort,
-    )
-    page = Paginator(topics, settings.PAGE_SIZE).get_page(params.get("page"))
-    filter_params = params.copy()
-    filter_params.pop("page", None)
-    is_filtered = any([status, category, window_id, query, mine])
+    page_number = int_or_none(params.get("page")) or 1
+
+    def build():
+        now = timezone.now()
+        topics = selectors.topic_list(
+            submitter=me if mine else None,
+            community=community,
+            status=status,
+            category=category,
+            window_id=window_id,
+            query=query,
+            sort=sort,
+        )
+        page = Paginator(topics, settings.PAGE_SIZE).get_page(params.get("page"))
+        filter_params = params.copy()
+        filter_params.pop("page", None)
+        window = selectors.window_accepting(community=community, now=now)
+        html = render_to_string(
+            "topics/partials/_topic_list_body.html",
+            {
+                "community": community,
+                "page": page,
+                "topics": page.object_list,
+                "statuses": [
+                    ("waiting", _("waiting for a collection period")),
+                    *TopicStatus.choices,
+                ],
+                "categories": TopicCategory.choices,
+                "windows": selectors.windows_for_filter(community=community),
+                "current": {
+                    "status": status,
+                    "category": category,
+                    "window": window_id,
+                    "q": query,
+                    "sort": sort,
+                    "mine": mine,
+                },
+                "has_resident": me is not None,
+                "is_filtered": any([status, category, window_id, query, mine]),
+                "query_string": filter_params.urlencode(),
+                "window": window,
+            },
+            request,
+        )
+        return Expiring(html, selectors.window_shown_until(window, now))
+
+    # Kept: what the same choices of a bounded set show (filters by status,
+    # category and order, the first pages). Live: free input (a search, a
+    # meeting's id) and the reader's own topics.
+    if mine or query or window_id is not None or not 1 <= page_number <= KEPT_PAGES:
+        body = build().value
+    else:
+        variant = (
+            community.slug,
+            translation.get_language(),
+            *viewer_key(request.user, community),
+            me is not None,
+            status,
+            category,
+            sort,
+            page_number,
+        )
+        body = selectors.COMMUNITY_TOPICS.get_or_build(
+            str(community.pk), variant, build
+        )
     return render(
         request,
         "topics/topic_list.html",
         {
             "community": community,
-            "page": page,
-            "topics": page.object_list,
-            "statuses": [
-                ("waiting", _("waiting for a collection period")),
-                *TopicStatus.choices,
-            ],
-            "categories": TopicCategory.choices,
-            "windows": selectors.windows_for_filter(community=community),
-            "current": {
-                "status": status,
-                "category": category,
-                "window": window_id,
-                "q": query,
-                "sort": sort,
-                "mine": mine,
-            },
+            "body": mark_safe(body),  # noqa: S308 - rendered by a template
             "has_resident": me is not None,
             "has_reminder": selectors.has_reminder(resident=me),
-            "is_filtered": is_filtered,
-            "query_string": filter_params.urlencode(),
-            "window": selectors.window_accepting(community=community),
         },
     )
 

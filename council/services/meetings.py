@@ -27,7 +27,7 @@ from ..models import (
     Meeting,
     MeetingStatus,
 )
-from ..selectors import meeting_participants
+from ..selectors import COMMUNITY_MEETINGS, meeting_participants
 
 REMINDERS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
 # The code of the ValidationError a step raises when it needs confirming first;
@@ -180,6 +180,7 @@ def meeting_schedule(
     meeting.save()
     if not draft:
         _schedule_reminders(meeting)
+    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
     return meeting
 
 
@@ -228,6 +229,7 @@ def meeting_announce(*, meeting: Meeting, by, confirm_short_window=False) -> Mee
     meeting.status = MeetingStatus.COLLECTING
     meeting.save(update_fields=["window", "status", "updated_at"])
     _schedule_reminders(meeting)
+    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
     return meeting
 
 
@@ -330,6 +332,7 @@ def meeting_reschedule(
             community=meeting.community,
         )
         _schedule_reminders(meeting)
+    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
     return meeting
 
 
@@ -361,6 +364,7 @@ def agenda_publish(*, meeting: Meeting, by, confirm: bool = False) -> Meeting:
         link=meeting.get_absolute_url(),
         community=meeting.community,
     )
+    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
     return meeting
 
 
@@ -392,6 +396,7 @@ def meeting_start(*, meeting: Meeting, by, confirm: bool = False) -> Meeting:
     meeting.status = MeetingStatus.IN_PROGRESS
     meeting.started_at = now
     meeting.save(update_fields=fields)
+    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
     return meeting
 
 
@@ -402,6 +407,7 @@ def meeting_conclude(*, meeting: Meeting, by) -> Meeting:
     meeting.status = MeetingStatus.CONCLUDED
     meeting.concluded_at = timezone.now()
     meeting.save(update_fields=["status", "concluded_at", "updated_at"])
+    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
     return meeting
 
 
@@ -437,6 +443,7 @@ def meeting_cancel(*, meeting: Meeting, by, reason: str = "") -> Meeting:
             link=meeting.get_absolute_url(),
             community=meeting.community,
         )
+    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
     return meeting
 
 

@@ -30,6 +30,7 @@ from ..models import (
     OutcomeStatus,
 )
 from ..predicates import may_update_action_item
+from ..selectors import COMMUNITY_OUTCOMES
 from .common import (
     locked_outcome,
     require_text,
@@ -126,6 +127,7 @@ def _recount(outcome: Outcome, *, by=None) -> Outcome:
         outcome.implemented_at = None
         fields.append("implemented_at")
     outcome.save(update_fields=fields)
+    COMMUNITY_OUTCOMES.changed(str(outcome.community_id))
     if became_implemented:
         outcome_invite_ratings(outcome=outcome)
     return outcome

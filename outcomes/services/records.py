@@ -11,6 +11,7 @@ from topics.services import topic_mark_decided
 from voting.models import RoundStatus, VotingRound
 
 from ..models import Outcome
+from ..selectors import COMMUNITY_OUTCOMES
 from .common import locked_outcome, require_text, same_community
 
 # An outcome is recorded once the meeting has opened.
@@ -115,6 +116,7 @@ def outcome_record(
             meeting=meeting.title,
             link=outcome.get_absolute_url(),
         )
+    COMMUNITY_OUTCOMES.changed(str(outcome.community_id))
     return outcome
 
 

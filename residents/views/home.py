@@ -15,6 +15,7 @@ from core.public import public_sections
 
 from .. import selectors
 from ..access import community_view
+from ..predicates import viewer_key
 from ..selectors import (
     HOME_ORGANIZATIONS,
     communities_for_user,
@@ -118,6 +119,14 @@ def _community_home(request, community):
             "community": community,
             "summary": summary,
             "organizations_html": _home_organizations(community),
-            "sections": home_sections(request=request, community=community),
+            "sections": home_sections(
+                request=request,
+                community=community,
+                variant=(
+                    community.slug,
+                    get_language(),
+                    *viewer_key(request.user, community),
+                ),
+            ),
         },
     )

@@ -17,7 +17,7 @@ from ..models import (
     Endorsement,
     Topic,
 )
-from ..selectors import COMMENT_PAGES
+from ..selectors import COMMENT_PAGES, COMMUNITY_TOPICS
 from .common import require_text
 
 
@@ -56,6 +56,7 @@ def endorsement_create(*, topic: Topic, resident: Resident) -> tuple[Endorsement
     Topic.objects.filter(pk=topic.pk).update(
         endorsement_count=F("endorsement_count") + 1
     )
+    COMMUNITY_TOPICS.changed(str(topic.community_id))
     return endorsement, True
 
 
@@ -79,6 +80,7 @@ def endorsement_withdraw(*, topic: Topic, resident: Resident) -> bool:
     Topic.objects.filter(pk=topic.pk, endorsement_count__gt=0).update(
         endorsement_count=F("endorsement_count") - 1
     )
+    COMMUNITY_TOPICS.changed(str(topic.community_id))
     return True
 
 
@@ -114,6 +116,7 @@ def comment_create(
     )
     Topic.objects.filter(pk=topic.pk).update(comment_count=F("comment_count") + 1)
     COMMENT_PAGES.changed(str(topic.pk))
+    COMMUNITY_TOPICS.changed(str(topic.community_id))
     return comment
 
 
@@ -137,6 +140,7 @@ def comment_hide(*, comment: Comment, by, reason: str) -> Comment:
         resolved_at=comment.hidden_at, resolved_by=by
     )
     COMMENT_PAGES.changed(str(comment.topic_id))
+    COMMUNITY_TOPICS.changed(str(comment.topic.community_id))
     return comment
 
 

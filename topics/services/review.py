@@ -18,7 +18,7 @@ from ..models import (
     TopicEventKind,
     TopicStatus,
 )
-from ..selectors import COMMENT_PAGES
+from ..selectors import COMMENT_PAGES, COMMUNITY_TOPICS
 from .common import TRIAGE_STATUSES, lock, record_event, require_text, tell_submitter
 
 
@@ -54,6 +54,7 @@ def topic_accept(
     tell_submitter(
         topic, "topics_accepted", "accepted", meeting=meeting, note=(note or "").strip()
     )
+    COMMUNITY_TOPICS.changed(str(topic.community_id))
     return topic
 
 
@@ -70,6 +71,7 @@ def topic_decline(*, topic: Topic, by, reason: str) -> Topic:
     topic.save(update_fields=["status", "decline_reason", "updated_at"])
     record_event(topic, TopicEventKind.DECLINED, actor=by, note=reason)
     tell_submitter(topic, "topics_declined", "declined", reason=reason)
+    COMMUNITY_TOPICS.changed(str(topic.community_id))
     return topic
 
 
@@ -97,6 +99,7 @@ def topic_defer(*, topic: Topic, by, note: str = "", now=None) -> Topic:
         window=window_title,
     )
     tell_submitter(topic, "topics_deferred", f"deferred:{event.pk}", window=next_window)
+    COMMUNITY_TOPICS.changed(str(topic.community_id))
     return topic
 
 
@@ -178,6 +181,7 @@ def topic_merge(*, topic: Topic, into: Topic, by) -> Topic:
         comments_moved=moved_comments,
     )
     tell_submitter(topic, "topics_merged", "merged", into=into)
+    COMMUNITY_TOPICS.changed(str(topic.community_id))
     return topic
 
 
@@ -219,4 +223,5 @@ def topic_mark_decided(
         link=link,
     )
     tell_submitter(topic, "topics_decided", "decided", outcome=outcome, meeting=meeting)
+    COMMUNITY_TOPICS.changed(str(topic.community_id))
     return topic

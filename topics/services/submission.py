@@ -18,7 +18,7 @@ from ..models import (
     TopicPhoto,
     TopicStatus,
 )
-from ..selectors import may_act_for_topic, window_accepting
+from ..selectors import COMMUNITY_TOPICS, may_act_for_topic, window_accepting
 from .common import lock, record_event, require_text, tell_submitter
 
 
@@ -102,6 +102,7 @@ def topic_submit(
             resident=submitter.name,
         )
         tell_submitter(topic, "topics_recorded_for_you", "recorded", recorded_by=by)
+    COMMUNITY_TOPICS.changed(str(topic.community_id))
     return topic
 
 
@@ -157,6 +158,7 @@ def topic_update(
     _add_photos(topic, add_photos, start=(last.position + 1) if last else 0)
     if changed or add_photos or remove_ids:
         record_event(topic, TopicEventKind.EDITED, actor=by, fields=changed)
+    COMMUNITY_TOPICS.changed(str(topic.community_id))
     return topic
 
 
@@ -177,4 +179,5 @@ def topic_withdraw(*, topic: Topic, by, reason: str = "") -> Topic:
     topic.status = TopicStatus.WITHDRAWN
     topic.save(update_fields=["status", "updated_at"])
     record_event(topic, TopicEventKind.WITHDRAWN, actor=by, note=(reason or "").strip())
+    COMMUNITY_TOPICS.changed(str(topic.community_id))
     return topic

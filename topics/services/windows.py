@@ -18,6 +18,7 @@ from ..models import (
     TopicEventKind,
     TopicStatus,
 )
+from ..selectors import COMMUNITY_TOPICS
 from .common import (
     REMINDER_BEFORE_DEADLINE,
     enqueue_close,
@@ -75,6 +76,7 @@ def collection_window_open(
     if closes_at > timezone.now():
         _attach_waiting_topics(window)
     enqueue_close(window)
+    COMMUNITY_TOPICS.changed(str(window.community_id))
     return window
 
 
@@ -111,6 +113,7 @@ def collection_window_move(
     window.save(update_fields=fields)
     if moved_deadline and window.closed_at is None:
         enqueue_close(window)
+    COMMUNITY_TOPICS.changed(str(window.community_id))
     return window
 
 
@@ -167,6 +170,7 @@ def collection_window_close(
         link=link,
         community=window.community,
     )
+    COMMUNITY_TOPICS.changed(str(window.community_id))
     return True
 
 
@@ -226,6 +230,7 @@ def collection_window_cancel(
             next_window=next_window,
             reason=reason,
         )
+    COMMUNITY_TOPICS.changed(str(window.community_id))
     return len(topics)
 
 
