@@ -1,0 +1,83 @@
+"""The home page's council section (the next meeting) is kept rendered per
+community and viewer (council.selectors.COMMUNITY_MEETINGS): each meeting service
+that changes which meeting is next, or what it says of it, shows on the next visit;
+the countdown moves on by itself.
+
+Each write runs its on-commit callbacks, as a real request's commit does.
+"""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from council import services
+from tests.council.factories import in_progress, schedule
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    def run(write, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(*args, **kwargs)
+
+    return run
+
+
+def home(user, community):
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("residents:community_home", args=[community.slug]))
+    html = page.content.decode()
+    start = html.index('id="home-meeting-heading"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_scheduled_renamed_cancelled_meetings_show_at_once(
+    committed, community, staff_user, resident_user, seated
+):
+    assert "还没有安排会议" in home(resident_user, community)
+    meeting = committed(schedule, community, by=staff_user)
+    assert "十一月议事会" in home(resident_user, community)
+    committed(
+        services.meeting_reschedule,
+        meeting=meeting,
+        by=staff_user,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        title="十一月居民议事会",
+    )
+    assert "十一月居民议事会" in home(resident_user, community)
+    committed(services.meeting_cancel, meeting=meeting, by=staff_user, reason="台风")
+    assert "十一月居民议事会" not in home(resident_user, community)
+
+
+def test_a_draft_announced_and_a_concluded_meeting_show_at_once(
+    committed, community, staff_user, resident_user, seated
+):
+    draft = committed(schedule, community, by=staff_user, draft=True)
+    assert "十一月议事会" not in home(resident_user, community)
+    committed(services.meeting_announce, meeting=draft, by=staff_user)
+    assert "十一月议事会" in home(resident_user, community)
+    committed(in_progress, draft, by=staff_user)
+    assert "十一月议事会" in home(resident_user, community)
+    committed(services.meeting_conclude, meeting=draft, by=staff_user)
+    assert "十一月议事会" not in home(resident_user, community)
+
+
+def test_the_countdown_moves_on_without_any_write(
+    committed, community, staff_user, resident_user, seated
+):
+    meeting = committed(schedule, community, by=staff_user, days=10)
+    with time_machine.travel(
+        meeting.starts_at - timedelta(days=9, hours=1), tick=False
+    ):
+        assert "还剩 9 天" in home(resident_user, community)
+    with time_machine.travel(meeting.starts_at - timedelta(hours=5), tick=False):
+        assert "还剩 5 小时" in home(resident_user, community)
+    with time_machine.travel(meeting.starts_at - timedelta(hours=1), tick=False):
+        assert "还剩 1 小时" in home(resident_user, community)
