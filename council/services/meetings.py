@@ -364,7 +364,6 @@ def agenda_publish(*, meeting: Meeting, by, confirm: bool = False) -> Meeting:
         link=meeting.get_absolute_url(),
         community=meeting.community,
     )
-    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
     return meeting
 
 

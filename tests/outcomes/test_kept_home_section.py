@@ -27,8 +27,9 @@ def test_recorded_and_carried_out_decisions_show_at_once(
     assert "正在落实的决定" not in home(resident_user, community)
     with django_capture_on_commit_callbacks(execute=True):
         outcome = record_outcome(community, by=staff_user)
-        item = add_item(outcome, by=staff_user)
     assert "落实中 1 项 · 已落实 0 项" in home(resident_user, community)
+    with django_capture_on_commit_callbacks(execute=True):
+        item = add_item(outcome, by=staff_user)
     with django_capture_on_commit_callbacks(execute=True):
         services.action_item_set_status(
             item=item, by=staff_user, status=ActionStatus.DONE
