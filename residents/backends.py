@@ -47,6 +47,18 @@ class MobileOrUsernameBackend(ModelBackend):
             user_one_time_code_use(user=user)
         return user
 
+    def get_user(self, user_id):
+        """The session's login, with its memberships read in the same query."""
+        from .selectors import login_with_memberships
+
+        try:
+            user = login_with_memberships(user_id)
+        except (TypeError, ValueError):  # a session from another kind of id
+            return None
+        if user is None:
+            return super().get_user(user_id)
+        return user if self.user_can_authenticate(user) else None
+
 
 def one_time_code_expired(username: str, password: str) -> bool:
     """True when `password` is the login's one-time code, but it has expired.

@@ -62,6 +62,28 @@ def forget_resident_for_user(user) -> None:
 
 
 _MEMBERSHIPS_ATTR = "_yishihui_memberships"
+_READ_WITH_LOGIN_ATTR = "_yishihui_memberships_read_with_login"
+
+
+def login_with_memberships(user_id) -> object | None:
+    """The login of `user_id` and its memberships, in one query; None when the
+    login has no membership (then it is read on its own).
+
+    Every page of a member reads both, so the session's login comes this way
+    (residents.backends); memberships_of then needs no query of its own.
+    """
+    memberships = list(
+        Membership.objects.filter(user_id=user_id).select_related(
+            "user", "community__district"
+        )
+    )
+    if not memberships:
+        return None
+    user = memberships[0].user
+    for membership in memberships:
+        membership.user = user
+    user.__dict__[_READ_WITH_LOGIN_ATTR] = memberships
+    return user
 
 
 def unwrapped_user(user):
@@ -82,9 +104,13 @@ def memberships_of(user) -> tuple[list[Membership], list[Community]]:
     """
     user = unwrapped_user(user)
     if _MEMBERSHIPS_ATTR not in user.__dict__:
-        memberships = list(
-            Membership.objects.filter(user=user).select_related("community__district")
-        )
+        memberships = user.__dict__.pop(_READ_WITH_LOGIN_ATTR, None)
+        if memberships is None:
+            memberships = list(
+                Membership.objects.filter(user=user).select_related(
+                    "community__district"
+                )
+            )
         district_ids = {
             m.district_id
             for m in memberships
@@ -120,6 +146,7 @@ def community_by_slug(*, slug: str, user=None) -> Community:
 
 def forget_memberships(user) -> None:
     unwrapped_user(user).__dict__.pop(_MEMBERSHIPS_ATTR, None)
+    unwrapped_user(user).__dict__.pop(_READ_WITH_LOGIN_ATTR, None)
 
 
 def communities_for_user(user):
