@@ -86,7 +86,7 @@ def time_left_text(until: datetime | None, now: datetime | None = None) -> str:
 
 
 def time_left_changes_at(until: datetime | None, now: datetime) -> datetime | None:
-    """The next moment `time_left_text(until)` reads differently; None if never."""
+    """The moment after which `time_left_text(until)` reads differently; None if never."""
     if not until or until <= now:
         return None
     seconds = int((until - now).total_seconds())
@@ -97,7 +97,7 @@ def time_left_changes_at(until: datetime | None, now: datetime) -> datetime | No
         return until - timedelta(hours=rest // 3600)
     if rest >= 120:
         return until - timedelta(minutes=rest // 60)
-    return until
+    return until - timedelta(seconds=1)  # "1 minute left" down to the last second
 
 
 def qr_svg(url: str, scale: int = 3) -> str:

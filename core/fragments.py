@@ -88,24 +88,30 @@ class SharedFragments:
         return f"fragment-version:{self.name}:{scope}"
 
     def get_or_build(self, scope: str, variant: tuple, build: Callable[[], object]):
-        version_key = self._version_key(scope)
+        return kept_or_built([(self, scope, variant, build)])[0]
+
+    def _keys(self, scope: str, variant: tuple) -> tuple[str, str]:
         digest = hashlib.blake2b(repr(variant).encode(), digest_size=12).hexdigest()
         # "2": entries that carry an expiry (a deploy never reads the older kind).
-        entry_key = f"fragment:2:{self.name}:{scope}:{digest}"
-        found = cache.get_many([version_key, entry_key])
+        return self._version_key(scope), f"fragment:2:{self.name}:{scope}:{digest}"
+
+    def _hit(self, found: dict, version_key: str, entry_key: str):
+        version, entry = found.get(version_key), found.get(entry_key)
+        if (
+            version is not None
+            and entry is not None
+            and entry[0] == version
+            and (entry[2] is None or time.time() < entry[2])
+        ):
+            return entry[1]
+        return None
+
+    def _build(self, found: dict, version_key, entry_key, build):
         version = found.get(version_key)
         if version is None:
             version = time.time_ns()
             if not cache.add(version_key, version, self.timeout):
                 version = cache.get(version_key, version)
-        else:
-            entry = found.get(entry_key)
-            if (
-                entry is not None
-                and entry[0] == version
-                and (entry[2] is None or time.time() < entry[2])
-            ):
-                return entry[1]
         value, until = build(), None
         if isinstance(value, Expiring):
             value, until = value.value, value.until and value.until.timestamp()
@@ -124,3 +130,22 @@ class SharedFragments:
         transaction.on_commit(
             lambda: cache.set(key, time.time_ns(), self.timeout), robust=True
         )
+
+
+def kept_or_built(wanted: list[tuple[SharedFragments, str, tuple, Callable]]) -> list:
+    """`get_or_build` for several fragments of a page, read in one round trip.
+
+    `wanted` holds (fragments, scope, variant, build); the values come back in
+    its order. Only the fragments missing or stale are built.
+    """
+    keys = [fragments._keys(scope, variant) for fragments, scope, variant, _ in wanted]
+    found = cache.get_many([key for pair in keys for key in pair])
+    values = []
+    for (fragments, _scope, _variant, build), (version_key, entry_key) in zip(
+        wanted, keys, strict=True
+    ):
+        value = fragments._hit(found, version_key, entry_key)
+        if value is None:
+            value = fragments._build(found, version_key, entry_key, build)
+        values.append(value)
+    return values

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from .fragments import Expiring, SharedFragments
+from .fragments import Expiring, SharedFragments, kept_or_built
 
 
 @dataclass(frozen=True)
@@ -57,18 +57,33 @@ def home_sections(*, request, community, variant: tuple) -> list[SafeString]:
     """The sections to show, rendered, in order, skipping empty ones.
 
     `variant` must tell apart everyone who sees a section differently (the
-    language, the viewer's roles in the community).
+    language, the viewer's roles in the community). The kept ones are read in
+    one round trip.
     """
+    kept = [section for section in _SECTIONS if section.kept is not None]
+    found = dict(
+        zip(
+            kept,
+            kept_or_built(
+                [
+                    (
+                        section.kept,
+                        str(community.pk),
+                        variant,
+                        lambda section=section: _render(section, request, community),
+                    )
+                    for section in kept
+                ]
+            ),
+            strict=True,
+        )
+    )
     shown = []
     for section in _SECTIONS:
-        if section.kept is None:
-            html = _render(section, request, community).value
+        if section in found:
+            html = found[section]
         else:
-            html = section.kept.get_or_build(
-                str(community.pk),
-                variant,
-                lambda section=section: _render(section, request, community),
-            )
+            html = _render(section, request, community).value
         if html:
             shown.append(mark_safe(html))  # noqa: S308 - rendered by a template
     return shown

@@ -1,9 +1,13 @@
 """SharedFragments: kept in the shared cache per scope, never served once stale."""
 
-import pytest
-from django.core.cache import cache
+from datetime import timedelta
 
-from core.fragments import SharedFragments
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from core.fragments import Expiring, SharedFragments, kept_or_built
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +72,39 @@ def test_a_lost_version_trusts_nothing_built_before(kept):
     cache.delete(fragments._version_key("7"))  # evicted, or the cache restarted
     assert fragments.get_or_build("7", (), build("new")) == "new"
     assert fragments.get_or_build("7", (), build("newer")) == "new"
+
+
+def test_several_fragments_are_read_together_and_only_the_stale_one_is_built(
+    kept, django_capture_on_commit_callbacks
+):
+    fragments, built, build = kept
+    others = SharedFragments("test-others", timeout=60)
+    wanted = [
+        (fragments, "7", ("zh",), build("a1")),
+        (others, "7", ("zh",), build("b1")),
+    ]
+    assert kept_or_built(wanted) == ["a1", "b1"]
+    with django_capture_on_commit_callbacks(execute=True):
+        others.changed("7")
+    built.clear()
+    again = [
+        (fragments, "7", ("zh",), build("a2")),
+        (others, "7", ("zh",), build("b2")),
+    ]
+    assert kept_or_built(again) == ["a1", "b2"]
+    assert built == ["b2"]
+
+
+def test_an_expiring_fragment_is_served_only_until_its_moment(kept):
+    fragments, built, build = kept
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        until = start + timedelta(minutes=5)
+        assert fragments.get_or_build("7", (), lambda: Expiring("v1", until)) == "v1"
+        assert fragments.get_or_build("7", (), build("v2")) == "v1"
+    with time_machine.travel(start + timedelta(minutes=5, seconds=1), tick=False):
+        assert fragments.get_or_build("7", (), build("v3")) == "v3"
+    # A moment already past is never kept.
+    past = start - timedelta(seconds=1)
+    assert fragments.get_or_build("8", (), lambda: Expiring("old", past)) == "old"
+    assert fragments.get_or_build("8", (), build("new")) == "new"
