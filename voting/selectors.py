@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 
+from core.fragments import SharedFragments
 from residents.models import Resident
 
 from .models import (
@@ -47,6 +48,14 @@ def round_for_casting(*, community, pk: int) -> VotingRound | None:
         .prefetch_related(ordered_options())
         .first()
     )
+
+
+# The community's list of votes is the same for everyone who sees the community
+# alike, so its first pages are kept rendered until a round opens or closes
+# (round_open and round_close say so); each open round's countdown moves on by
+# itself (core.fragments.Expiring). A meeting or agenda item renamed afterwards
+# shows within the timeout: council does not know the list exists.
+COMMUNITY_ROUNDS = SharedFragments("community-rounds", timeout=10 * 60)
 
 
 def rounds_for_community(*, community, page=1, status: str = ""):

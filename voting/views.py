@@ -6,16 +6,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core.display import format_when
+from core.display import format_when, time_left_changes_at
 from core.forms import apply_service_errors
+from core.fragments import Expiring
+from core.params import int_or_none
 from council.models import Meeting
 from residents.access import community_view
 from residents.models import Community
+from residents.predicates import viewer_key
 from residents.selectors import resident_for_user
 
 from . import selectors, services
@@ -29,6 +35,9 @@ from .models import (
     RoundStatus,
     VotingRound,
 )
+
+# The list's first pages are kept rendered (selectors.COMMUNITY_ROUNDS).
+KEPT_PAGES = 10
 
 
 def _visible_or_404(request, voting_round: VotingRound | None) -> VotingRound:
@@ -107,16 +116,39 @@ def _round_context(
 
 @community_view("voting.view_rounds")
 def round_list(request, community):
-    page = selectors.rounds_for_community(
-        community=community, page=request.GET.get("page") or 1
-    )
+    page_number = int_or_none(request.GET.get("page")) or 1
+
+    def build():
+        page = selectors.rounds_for_community(community=community, page=page_number)
+        html = render_to_string(
+            "voting/partials/_round_list_body.html",
+            {"community": community, "page": page},
+            request,
+        )
+        now = timezone.now()
+        countdowns = [
+            time_left_changes_at(voting_round.closes_at, now)
+            for voting_round in page
+            if voting_round.status == RoundStatus.OPEN
+        ]
+        return Expiring(html, min(filter(None, countdowns), default=None))
+
+    if 1 <= page_number <= KEPT_PAGES:
+        variant = (
+            community.slug,
+            get_language(),
+            *viewer_key(request.user, community),
+            page_number,
+        )
+        body = selectors.COMMUNITY_ROUNDS.get_or_build(
+            str(community.pk), variant, build
+        )
+    else:
+        body = build().value
     return render(
         request,
         "voting/round_list.html",
-        {
-            "community": community,
-            "page": page,
-        },
+        {"body": mark_safe(body)},  # noqa: S308 - rendered by a template
     )
 
 

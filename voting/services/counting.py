@@ -27,6 +27,7 @@ from ..models import (
     VotingRound,
     quorum_required,
 )
+from ..selectors import COMMUNITY_ROUNDS
 from .common import (
     _CHUNK,
     _event,
@@ -190,6 +191,7 @@ def round_close(*, voting_round: VotingRound, now: datetime | None = None) -> bo
     voting_round.status = RoundStatus.CLOSED
     voting_round.closed_at = now
     voting_round.save(update_fields=["status", "closed_at"])
+    COMMUNITY_ROUNDS.changed(str(voting_round.community_id))
     _event(
         voting_round,
         RoundEventKind.CLOSED,

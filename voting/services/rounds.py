@@ -40,6 +40,7 @@ from ..models import (
     RoundStatus,
     VotingRound,
 )
+from ..selectors import COMMUNITY_ROUNDS
 from .common import (
     _CHUNK,
     MAX_DURATION,
@@ -436,4 +437,5 @@ def round_open(
     )
     _event(voting_round, RoundEventKind.OPENED, actor=by, electorate_size=size)
     _schedule(voting_round)
+    COMMUNITY_ROUNDS.changed(str(voting_round.community_id))
     return voting_round
