@@ -31,10 +31,12 @@ PLEDGES_SHOWN = 10
 COMMENTS_SHOWN = 10
 
 
-# The home page's outcomes section (how many decisions are being carried out) is
-# the same for every member of a community, so it is kept rendered per community
-# until an outcome is recorded or moves between its states (outcome_record and
-# the recount after an action item changes say so).
+# The home page's outcomes section and the outcomes list's first pages are the
+# same for everyone who sees the community alike, so they are kept rendered per
+# community until an outcome is recorded, edited, rated or moves between its
+# states (outcome_record, outcome_update, rating_submit and the recount after an
+# action item changes say so). A meeting, agenda item or organisation renamed
+# afterwards shows within the timeout: the apps below do not know the list.
 COMMUNITY_OUTCOMES = SharedFragments("community-outcomes", timeout=10 * 60)
 
 

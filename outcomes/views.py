@@ -11,14 +11,19 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
+from core.params import choice_or_default, int_or_none
 from council.models import AgendaItem
 from residents.access import community_view
 from residents.models import Community
+from residents.predicates import viewer_key
 from residents.selectors import community_by_slug, resident_for_user
 from topics.models import TopicCategory
 
@@ -41,6 +46,9 @@ from .models import (
     Pledge,
     PledgeNeed,
 )
+
+# The list's first pages are kept rendered (selectors.COMMUNITY_OUTCOMES).
+KEPT_PAGES = 10
 
 
 def _community(request, slug) -> Community:
@@ -72,26 +80,46 @@ def outcome_list(request, community):
     community = _community(request, community)
     if (denied := _denied(request, community)) is not None:
         return denied
-    status = request.GET.get("status", "")
-    category = request.GET.get("category", "")
-    page = selectors.outcome_list(
-        community=community,
-        status=status,
-        category=category,
-        page=request.GET.get("page") or 1,
-    )
+    status = choice_or_default(request.GET.get("status"), OutcomeStatus.values)
+    category = choice_or_default(request.GET.get("category"), TopicCategory.values)
+    page_number = int_or_none(request.GET.get("page")) or 1
+
+    def build():
+        page = selectors.outcome_list(
+            community=community, status=status, category=category, page=page_number
+        )
+        return render_to_string(
+            "outcomes/partials/_outcome_list_body.html",
+            {
+                "community": community,
+                "page": page,
+                "status": status,
+                "category": category,
+                "statuses": OutcomeStatus.choices,
+                "categories": TopicCategory.choices,
+                "counts": selectors.status_counts(community=community),
+            },
+            request,
+        )
+
+    if 1 <= page_number <= KEPT_PAGES:
+        variant = (
+            community.slug,
+            get_language(),
+            *viewer_key(request.user, community),
+            status,
+            category,
+            page_number,
+        )
+        body = selectors.COMMUNITY_OUTCOMES.get_or_build(
+            str(community.pk), variant, build
+        )
+    else:
+        body = build()
     return render(
         request,
         "outcomes/outcome_list.html",
-        {
-            "community": community,
-            "page": page,
-            "status": status if status in OutcomeStatus.values else "",
-            "category": category if category in TopicCategory.values else "",
-            "statuses": OutcomeStatus.choices,
-            "categories": TopicCategory.choices,
-            "counts": selectors.status_counts(community=community),
-        },
+        {"community": community, "body": mark_safe(body)},  # noqa: S308 - a template's
     )
 
 

@@ -158,4 +158,5 @@ def outcome_update(
             "updated_at",
         ]
     )
+    COMMUNITY_OUTCOMES.changed(str(outcome.community_id))
     return outcome
