@@ -85,6 +85,12 @@ def time_left_text(until: datetime | None, now: datetime | None = None) -> str:
     return ngettext("%(n)d minute left", "%(n)d minutes left", minutes) % {"n": minutes}
 
 
+def next_local_midnight(now: datetime | None = None) -> datetime:
+    """The start of tomorrow in Asia/Shanghai: when "today" next changes."""
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, datetime.min.time()))
+
+
 def time_left_changes_at(until: datetime | None, now: datetime) -> datetime | None:
     """The moment after which `time_left_text(until)` reads differently; None if never."""
     if not until or until <= now:

@@ -59,6 +59,13 @@ KIND_SEATS_PAGE_SIZE = 50
 # (core.fragments.Expiring).
 COMMUNITY_MEETINGS = SharedFragments("community-meetings", timeout=10 * 60)
 
+# The council page is the same for everyone who sees the community alike, so it
+# is kept rendered per community until a charter or seat service changes the
+# council (each says so with COMMUNITY_COUNCIL.changed(community id)), or the day
+# ends: which seats are current depends on the date. A seat holder renamed shows
+# within the timeout.
+COMMUNITY_COUNCIL = SharedFragments("community-council", timeout=10 * 60)
+
 
 def _current_seats(council: Council, today):
     return (

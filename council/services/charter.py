@@ -15,6 +15,7 @@ from ..models import (
     Seat,
     SeatKind,
 )
+from ..selectors import COMMUNITY_COUNCIL
 
 CHARTER_FIELDS = (
     "name",
@@ -113,6 +114,7 @@ def council_update_charter(*, council: Council, by, **fields) -> Council:
         % {"fields": "、".join(c["label"] for c in changes.values())},
         changes=changes,
     )
+    COMMUNITY_COUNCIL.changed(str(council.community_id))
     return council
 
 
@@ -161,6 +163,7 @@ def seat_kind_update(
         summary=_("Seat kind %(kind)s changed") % {"kind": kind.label},
         changes=changes,
     )
+    COMMUNITY_COUNCIL.changed(str(kind.council.community_id))
     return kind
 
 
@@ -253,6 +256,7 @@ def seat_assign(
         % {"name": resident.name, "kind": kind.label},
         changes={"seat": seat.pk},
     )
+    COMMUNITY_COUNCIL.changed(str(seat.council.community_id))
     return seat
 
 
@@ -280,6 +284,7 @@ def seat_end(*, seat: Seat, by, ended_on: date, reason: str = "") -> Seat:
         % {"name": seat.resident.name, "kind": seat.kind.label},
         changes={"seat": seat.pk, "reason": seat.end_reason},
     )
+    COMMUNITY_COUNCIL.changed(str(seat.council.community_id))
     return seat
 
 
@@ -323,4 +328,5 @@ def seat_replace(
     )
     Seat.objects.filter(pk=seat.pk).update(replaced_by=new_seat)
     seat.replaced_by = new_seat
+    # seat_end and seat_assign announced the change; it lands with this commit.
     return new_seat

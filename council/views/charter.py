@@ -4,10 +4,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.display import next_local_midnight
 from core.forms import apply_service_errors
+from core.fragments import Expiring
+from core.params import int_or_none
 from residents.access import community_view
+from residents.predicates import viewer_key
 
 from .. import services
 from ..forms import (
@@ -20,39 +27,66 @@ from ..forms import (
 from ..models import (
     Seat,
 )
-from ..selectors import council_page
+from ..selectors import COMMUNITY_COUNCIL, council_page
 from .common import council_or_404
 
 # -- council, charter and seats ------------------------------------------------
+
+# The council page's first pages of former seats are kept (COMMUNITY_COUNCIL).
+KEPT_PAGES = 10
 
 
 @community_view("council.view_council")
 def council_home(request, community):
     """The council; ?kind= opens one seat kind's fold (htmx asks for it alone)."""
-    council = council_or_404(community)
-    try:
-        open_kind = int(request.GET.get("kind", ""))
-    except ValueError:
-        open_kind = None
-    data = council_page(
-        council=council,
-        former_page=request.GET.get("page") or 1,
-        open_kind=open_kind,
-        kind_page=request.GET.get("kind_page") or 1,
-    )
-    context = {
-        "community": community,
-        "council": council,
-        **data,
-    }
+    open_kind = int_or_none(request.GET.get("kind"))
+    former_page = int_or_none(request.GET.get("page")) or 1
+    kind_page = int_or_none(request.GET.get("kind_page")) or 1
+
+    def context():
+        council = council_or_404(community)
+        data = council_page(
+            council=council,
+            former_page=former_page,
+            open_kind=open_kind,
+            kind_page=kind_page,
+        )
+        return {"community": community, "council": council, **data}
+
     if request.htmx and open_kind is not None:
-        row = next((r for r in data["kind_rows"] if r["kind"].pk == open_kind), None)
+        page = context()
+        row = next((r for r in page["kind_rows"] if r["kind"].pk == open_kind), None)
         if row is None:
             raise Http404
         return render(
-            request, "council/partials/_kind_seats.html", {**context, "row": row}
+            request, "council/partials/_kind_seats.html", {**page, "row": row}
         )
-    return render(request, "council/council.html", context)
+
+    def build():
+        page = context()
+        html = render_to_string("council/partials/_council_body.html", page, request)
+        kept = {"title": page["council"].display_name, "html": html}
+        return Expiring(kept, next_local_midnight())
+
+    if open_kind is None and kind_page == 1 and former_page <= KEPT_PAGES:
+        variant = (
+            community.slug,
+            get_language(),
+            *viewer_key(request.user, community),
+            former_page,
+        )
+        kept = COMMUNITY_COUNCIL.get_or_build(str(community.pk), variant, build)
+    else:
+        kept = build().value
+    return render(
+        request,
+        "council/council.html",
+        {
+            "community": community,
+            "title": kept["title"],
+            "body": mark_safe(kept["html"]),  # noqa: S308 - rendered by a template
+        },
+    )
 
 
 @community_view("council.manage_council")
