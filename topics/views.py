@@ -1,5 +1,7 @@
 """Topic pages: list, submit, record for a resident, detail, deliberation, reports."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,9 +95,18 @@ def topic_list(request, community):
             query=query,
             sort=sort,
         )
-        page = Paginator(topics, settings.PAGE_SIZE).get_page(params.get("page"))
-        filter_params = params.copy()
-        filter_params.pop("page", None)
+        # The normalised page and filters: a kept page must say what its key says
+        # (?page=0 is the first page, not Django's last; odd parameters stay out of
+        # its links).
+        page = Paginator(topics, settings.PAGE_SIZE).get_page(page_number)
+        filters = {
+            "status": status,
+            "category": category,
+            "window": window_id or "",
+            "q": query,
+            "sort": sort if sort != "new" else "",
+            "mine": "1" if mine else "",
+        }
         window = selectors.window_accepting(community=community, now=now)
         html = render_to_string(
             "topics/partials/_topic_list_body.html",
@@ -119,7 +130,7 @@ def topic_list(request, community):
                 },
                 "has_resident": me is not None,
                 "is_filtered": any([status, category, window_id, query, mine]),
-                "query_string": filter_params.urlencode(),
+                "query_string": urlencode({k: v for k, v in filters.items() if v}),
                 "window": window,
             },
             request,

@@ -251,3 +251,19 @@ def test_each_viewer_gets_their_own_roles_buttons(
     assert "代居民登记议题" in home(staff_user, community)
     assert "提交议题" not in home(district_officer, community)
     assert "提交议题" in home(resident_user, community)
+
+
+def test_odd_page_numbers_and_parameters_never_reach_another_readers_page(
+    community, resident_user, window, settings
+):
+    settings.PAGE_SIZE = 2
+    for n in range(5):
+        TopicFactory(community=community, window=window, title=f"议题第{n}号")
+    client = Client()
+    client.force_login(resident_user)
+    last = client.get(url("topic_list", community), {"page": "0", "utm": "x<y"})
+    assert "议题第4号" in last.content.decode()  # ?page=0 is the first page
+    # What the next reader of page 1 gets (the same viewer, so the same kept page).
+    shown = topic_list(resident_user, community)
+    assert "议题第4号" in shown and "议题第0号" not in shown
+    assert "utm" not in shown and "page=2" in shown
