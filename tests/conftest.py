@@ -150,6 +150,18 @@ def filesystem_app(tmp_path, settings):
         task_postrun.disconnect(_close_connections)
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a write and the callbacks of its commit, as a real request's commit does
+    (what services announce on commit: kept pages changed, tasks queued)."""
+
+    def run(write, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(*args, **kwargs)
+
+    return run
+
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

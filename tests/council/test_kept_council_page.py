@@ -19,15 +19,6 @@ from tests.factories import ResidentFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(**kwargs)
-
-    return run
-
-
 def council_page(user, community):
     client = Client()
     client.force_login(user)

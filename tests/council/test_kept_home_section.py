@@ -19,15 +19,6 @@ from tests.council.factories import in_progress, schedule
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
-
-
 def home(user, community):
     client = Client()
     client.force_login(user)

@@ -21,17 +21,6 @@ from .helpers import url
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a write and the callbacks of its commit."""
-
-    def run(write, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
-
-
 def page_of(user, topic, language=None):
     client = Client()
     client.force_login(user)

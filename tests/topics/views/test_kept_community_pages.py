@@ -25,15 +25,6 @@ from .helpers import url
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(**kwargs)
-
-    return run
-
-
 def opened(user, path):
     client = Client()
     client.force_login(user)
@@ -90,11 +81,8 @@ def in_review(committed, topic, window):
     return topic
 
 
-def test_a_submitted_edited_and_withdrawn_topic_shows_at_once(
-    committed, community, resident, resident_user, window
-):
-    assert "停车位不够" not in topic_list(resident_user, community)
-    topic = committed(
+def submit_parking(committed, community, resident, resident_user):
+    return committed(
         services.topic_submit,
         community=community,
         submitter=resident,
@@ -104,6 +92,13 @@ def test_a_submitted_edited_and_withdrawn_topic_shows_at_once(
         category="facilities",
         location="",
     )
+
+
+def test_a_submitted_edited_and_withdrawn_topic_shows_at_once(
+    committed, community, resident, resident_user, window
+):
+    assert "停车位不够" not in topic_list(resident_user, community)
+    topic = submit_parking(committed, community, resident, resident_user)
     assert "停车位不够" in topic_list(resident_user, community)
     committed(
         services.topic_update,
@@ -210,16 +205,7 @@ def test_the_home_section_counts_topics_as_they_come(
     committed, community, resident, resident_user, window
 ):
     assert "已提交 0 个议题" in home(resident_user, community)
-    committed(
-        services.topic_submit,
-        community=community,
-        submitter=resident,
-        by=resident_user,
-        title="停车位不够",
-        description="晚上没有地方停车。",
-        category="facilities",
-        location="",
-    )
+    submit_parking(committed, community, resident, resident_user)
     assert "已提交 1 个议题" in home(resident_user, community)
 
 
