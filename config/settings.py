@@ -135,8 +135,18 @@ if REDIS_URL:
     # Sessions read from Redis, written through to the database: one query less
     # on every page, and no one is logged out when Redis restarts.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # The quick start's web server and Celery worker are two processes: a kept page
+    # a task changes (a round closed at its deadline) must be forgotten in both,
+    # so they share a cache on disk rather than each keeping one in memory.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(env.path("CACHE_DIR", default=VAR_DIR / "cache")),
+        }
+    }
 
 AUTH_USER_MODEL = "residents.User"
 if TESTING:

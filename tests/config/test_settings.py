@@ -67,3 +67,20 @@ def test_deploy_check_is_clean_with_production_environment():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_quick_starts_web_server_and_worker_share_one_cache(tmp_path):
+    """Without Redis, what one process forgets (a kept page a task changed) the
+    other must not keep: two processes read and write the same cache."""
+    quick_start = {
+        "DEBUG": "true",
+        "REDIS_URL": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CACHE_DIR": str(tmp_path / "cache"),
+    }
+    write = "from django.core.cache import cache; cache.set('round-closed', 'yes', 60)"
+    read = "from django.core.cache import cache; print(cache.get('round-closed'))"
+    assert _manage("shell", "-c", write, **quick_start).returncode == 0
+    result = _manage("shell", "-c", read, **quick_start)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "yes"
