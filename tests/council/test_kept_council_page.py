@@ -8,23 +8,19 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from council import services
 from council.models import SeatKind
 from tests.factories import ResidentFactory
+from tests.pages import opened
 
 pytestmark = pytest.mark.django_db
 
 
 def council_page(user, community):
-    client = Client()
-    client.force_login(user)
-    page = client.get(reverse("council:council", args=[community.slug]))
-    assert page.status_code == 200
-    return page.content.decode()
+    return opened(user, reverse("council:council", args=[community.slug]))
 
 
 def held(html, kind) -> str:

@@ -10,20 +10,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from council import services
 from tests.council.factories import in_progress, schedule
+from tests.pages import opened
 
 pytestmark = pytest.mark.django_db
 
 
 def home(user, community):
-    client = Client()
-    client.force_login(user)
-    page = client.get(reverse("residents:community_home", args=[community.slug]))
-    html = page.content.decode()
+    html = opened(user, reverse("residents:community_home", args=[community.slug]))
     start = html.index('id="home-meeting-heading"')
     return html[start : html.index("</section>", start)]
 

@@ -5,21 +5,18 @@ on-commit callbacks, as a commit does.
 """
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from outcomes import services
 from outcomes.models import ActionStatus
 from tests.outcomes.factories import add_item, record_outcome
+from tests.pages import opened
 
 pytestmark = pytest.mark.django_db
 
 
 def home(user, community):
-    client = Client()
-    client.force_login(user)
-    page = client.get(reverse("residents:community_home", args=[community.slug]))
-    return page.content.decode()
+    return opened(user, reverse("residents:community_home", args=[community.slug]))
 
 
 def test_recorded_and_carried_out_decisions_show_at_once(
@@ -39,11 +36,7 @@ def test_recorded_and_carried_out_decisions_show_at_once(
 
 
 def outcome_list(user, community):
-    client = Client()
-    client.force_login(user)
-    return client.get(
-        reverse("outcomes:outcomes", args=[community.slug])
-    ).content.decode()
+    return opened(user, reverse("outcomes:outcomes", args=[community.slug]))
 
 
 def test_the_outcomes_list_shows_each_change_at_once(

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
+from tests.pages import opened
 from tests.voting.factories import council_in_session, make_round
 from voting import services
 
@@ -18,11 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def votes(user, community):
-    client = Client()
-    client.force_login(user)
-    page = client.get(reverse("voting:rounds", args=[community.slug]))
-    assert page.status_code == 200
-    return page.content.decode()
+    return opened(user, reverse("voting:rounds", args=[community.slug]))
 
 
 @pytest.fixture

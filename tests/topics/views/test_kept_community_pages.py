@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from tests.pages import opened
 from tests.topics.factories import CollectionWindowFactory, TopicFactory
 from topics import services
 from topics.models import Comment, TopicStatus
@@ -23,12 +24,6 @@ from topics.models import Comment, TopicStatus
 from .helpers import url
 
 pytestmark = pytest.mark.django_db
-
-
-def opened(user, path):
-    client = Client()
-    client.force_login(user)
-    return client.get(path).content.decode()
 
 
 def topic_list(user, community):
