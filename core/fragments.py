@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
+from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -48,6 +49,16 @@ class FragmentMemo:
 
     def __len__(self) -> int:
         return len(self._fragments)
+
+
+# Kept HTML with forms holds this where each reader's own CSRF token goes: render
+# with {"csrf_token": KEPT_CSRF_TOKEN} and serve through with_own_csrf_token().
+KEPT_CSRF_TOKEN = "kept-csrf-token-placeholder"
+
+
+def with_own_csrf_token(html: str, request) -> SafeString:
+    """Kept HTML with the reader's CSRF token in its forms."""
+    return mark_safe(html.replace(KEPT_CSRF_TOKEN, get_token(request)))  # noqa: S308
 
 
 class Expiring(NamedTuple):
@@ -122,13 +133,17 @@ class SharedFragments:
             cache.set(entry_key, (version, value, until), timeout)
         return value
 
-    def changed(self, scope: str) -> None:
-        """Forget every entry of the scope once the current transaction commits."""
-        key = self._version_key(scope)
+    def changed(self, *scopes: str) -> None:
+        """Forget every entry of these scopes once the current transaction commits
+        (in one round trip, however many: a notice to a whole community)."""
+        keys = [self._version_key(scope) for scope in scopes]
+        if not keys:
+            return
         # A version outlives every entry built under it (same timeout, set later);
         # when it is gone, a new one is made and no older entry is trusted.
         transaction.on_commit(
-            lambda: cache.set(key, time.time_ns(), self.timeout), robust=True
+            lambda: cache.set_many(dict.fromkeys(keys, time.time_ns()), self.timeout),
+            robust=True,
         )
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
+from core.fragments import SharedFragments
 from residents.models import Community
 
 from .models import DIGEST_KIND, Delivery, DeliveryStatus, Notification
@@ -31,7 +32,8 @@ def unread_count(user) -> int:
     """The user's unread notifications: from the cache, else counted and kept.
 
     Kept on the user for the rest of the request too (the inbox and the navbar's
-    badge both ask). Services that change it call forget_unread_count.
+    badge both ask). Services that change it call forget_unread_count (which
+    forgets the kept inbox pages too).
     """
     if user is None or not user.is_authenticated:
         return 0
@@ -51,11 +53,21 @@ def forget_unread_count(user) -> None:
     forget_unread_counts([user.pk])
 
 
+# The inbox's first pages are kept rendered per login (scope: the user's id) and
+# language, and forgotten with the unread count: whatever adds a notification or
+# marks one read changes both. What no service announces (a community renamed)
+# shows within the timeout.
+INBOX_PAGES = SharedFragments("inbox", timeout=10 * 60)
+
+
 def forget_unread_counts(user_ids) -> None:
-    """Drop the cached counts of these users once the current transaction commits."""
-    keys = [_unread_key(user_id) for user_id in set(user_ids) if user_id]
-    if keys:
+    """Drop the cached counts and kept inbox pages of these users once the current
+    transaction commits."""
+    user_ids = {user_id for user_id in user_ids if user_id}
+    if user_ids:
+        keys = [_unread_key(user_id) for user_id in user_ids]
         transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+        INBOX_PAGES.changed(*map(str, user_ids))
 
 
 def deliveries_for_community(community: Community, *, status: str | None = None):

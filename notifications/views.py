@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +16,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.fragments import KEPT_CSRF_TOKEN, with_own_csrf_token
 from core.http import safe_next
 from residents.access import community_view
 from residents.models import Resident
@@ -24,18 +26,45 @@ from .forms import PreferenceForm, ResidentPreferenceForm
 from .models import Delivery, DeliveryStatus, Notification, NotificationPreference
 
 CHANGED = "notifications-changed"
+# How many of the inbox's first pages are kept rendered (selectors.INBOX_PAGES).
+KEPT_INBOX_PAGES = 5
 BOARD_DAYS = (7, 14, 30)
 
 
 @login_required
 def inbox(request):
-    page = Paginator(selectors.inbox_for_user(request.user), settings.PAGE_SIZE)
-    page_obj = page.get_page(request.GET.get("page"))
-    context = {
-        "page_obj": page_obj,
-        "unread": selectors.unread_count(request.user),
-    }
-    return render(request, "notifications/inbox.html", context)
+    number = request.GET.get("page")
+
+    def build() -> str:
+        page = Paginator(selectors.inbox_for_user(request.user), settings.PAGE_SIZE)
+        context = {
+            "page_obj": page.get_page(number),
+            "unread": selectors.unread_count(request.user),
+            "csrf_token": KEPT_CSRF_TOKEN,
+        }
+        return render_to_string(
+            "notifications/partials/_inbox_list.html", context, request
+        )
+
+    # Kept: the pages the links lead to (?page=N, the first pages). Anything
+    # else is built for its reader alone, so no one fills the cache.
+    if set(request.GET) <= {"page"} and (
+        number is None
+        or (
+            number.isascii()
+            and number.isdigit()
+            and 1 <= int(number) <= KEPT_INBOX_PAGES
+        )
+    ):
+        variant = (get_language(), request.get_full_path())
+        body = selectors.INBOX_PAGES.get_or_build(str(request.user.pk), variant, build)
+    else:
+        body = build()
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"body": with_own_csrf_token(body, request)},
+    )
 
 
 def badge(request):

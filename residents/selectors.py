@@ -3,7 +3,7 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, empty
@@ -37,9 +37,10 @@ def resident_for_user(
 
     `community` is a Community or its id. Read once per user object and community
     (one request, since each request loads its own user) and kept on the user,
-    like the roles in residents.predicates, whose predicates ask this too.
-    `select_related` names relations to load with it; it counts only on the first
-    read of a request.
+    like the roles in residents.predicates, whose predicates ask this too. A
+    member's record in their communities comes with the session's login
+    (login_with_memberships). `select_related` names relations to load with it;
+    it counts only on a read here.
     """
     community_id = (
         community if isinstance(community, int) else getattr(community, "pk", None)
@@ -65,23 +66,57 @@ _MEMBERSHIPS_ATTR = "_yishihui_memberships"
 _READ_WITH_LOGIN_ATTR = "_yishihui_memberships_read_with_login"
 
 
-def login_with_memberships(user_id) -> object | None:
-    """The login of `user_id` and its memberships, in one query; None when the
-    login has no membership (then it is read on its own).
+# Relations of a member's own Resident record that pages of the apps above read
+# on most requests (the topics' reminder toggle): registered in their AppConfig,
+# so the login's query loads them with the record.
+_RESIDENT_RELATIONS: list[str] = []
 
-    Every page of a member reads both, so the session's login comes this way
-    (residents.backends); memberships_of then needs no query of its own.
+
+def read_with_own_resident(*relations: str) -> None:
+    """Load these relations of the member's own record with the session's login."""
+    for relation in relations:
+        if relation not in _RESIDENT_RELATIONS:
+            _RESIDENT_RELATIONS.append(relation)
+
+
+def login_with_memberships(user_id) -> object | None:
+    """The login of `user_id`, its memberships and its own Resident record in each
+    of their communities, in one query; None when the login has no membership
+    (then it is read on its own).
+
+    Every page of a member reads the login and the memberships (roles, the
+    navigation), and most pages of a community the member's own record (their
+    topics, endorsement, ballot, pledge): the session's login comes this way
+    (residents.backends), and memberships_of and resident_for_user then need no
+    query of their own.
     """
     memberships = list(
-        Membership.objects.filter(user_id=user_id).select_related(
-            "user", "community__district"
+        Membership.objects.filter(user_id=user_id)
+        .annotate(
+            own_resident=FilteredRelation(
+                "community__residents",
+                condition=Q(community__residents__user_id=F("user_id")),
+            )
+        )
+        .select_related(
+            "user",
+            "community__district",
+            "own_resident",
+            *(f"own_resident__{relation}" for relation in _RESIDENT_RELATIONS),
         )
     )
     if not memberships:
         return None
     user = memberships[0].user
+    own_records = user.__dict__.setdefault(_RESIDENT_CACHE_ATTR, {})
     for membership in memberships:
         membership.user = user
+        if membership.community_id is not None:
+            # Not set at all when the login has no record there.
+            resident = getattr(membership, "own_resident", None)
+            if resident is not None:
+                resident.user = user
+            own_records[membership.community_id] = resident
     user.__dict__[_READ_WITH_LOGIN_ATTR] = memberships
     return user
 

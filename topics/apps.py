@@ -8,6 +8,10 @@ class TopicsConfig(AppConfig):
     verbose_name = _("Topics")
 
     def ready(self):
+        from residents.selectors import read_with_own_resident
+
         from . import home
 
         home.register()
+        # The topic list and the submit form show the reader's reminder toggle.
+        read_with_own_resident("topic_reminder_opt_in")

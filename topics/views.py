@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
-from core.fragments import Expiring
+from core.fragments import KEPT_CSRF_TOKEN, Expiring, with_own_csrf_token
 from core.http import safe_next
 from core.params import choice_or_default, int_or_none, query_text
 from residents.access import community_view
@@ -295,10 +294,6 @@ def _comment_urls(community, topic) -> dict:
     }
 
 
-# Stands for the reader's own CSRF token in the kept HTML (the reply forms).
-_CSRF_PLACEHOLDER = "kept-csrf-token-placeholder"
-
-
 def _comment_page(request, community, topic, start: int) -> dict:
     """One page of comments, rendered: `comment_page_html`, and where the others are."""
     user = request.user
@@ -323,7 +318,7 @@ def _comment_page(request, community, topic, start: int) -> dict:
                 "topic": topic,
                 **page,
                 **_comment_urls(community, topic),
-                "csrf_token": _CSRF_PLACEHOLDER,
+                "csrf_token": KEPT_CSRF_TOKEN,
             },
             request=request,
         )
@@ -340,9 +335,8 @@ def _comment_page(request, community, topic, start: int) -> dict:
         kept = selectors.COMMENT_PAGES.get_or_build(str(topic.pk), variant, build)
     else:
         kept = build()
-    html = kept["html"].replace(_CSRF_PLACEHOLDER, get_token(request))
     return {
-        "comment_page_html": mark_safe(html),  # noqa: S308 - rendered by a template
+        "comment_page_html": with_own_csrf_token(kept["html"], request),
         "has_comments": kept["has_comments"],
         "previous_start": kept["previous_start"],
     }

@@ -11,6 +11,7 @@ from ..models import Notification, NotificationPreference
 from ..selectors import forget_unread_count
 
 
+@transaction.atomic
 def notification_mark_read(*, notification: Notification, user) -> Notification:
     """Mark one of the user's notifications read (idempotent)."""
     if notification.user_id != user.pk:
@@ -25,6 +26,7 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
     return notification
 
 
+@transaction.atomic
 def notifications_mark_all_read(*, user) -> int:
     """Mark every unread notification of the user read; return how many."""
     forget_unread_count(user)
