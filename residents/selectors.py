@@ -238,6 +238,9 @@ def community_summary(*, stats: CommunityStats) -> dict:
 # (per language): kept rendered until the organisation services (or the admin)
 # change the community's organisations or their members.
 HOME_ORGANIZATIONS = SharedFragments("home-organizations", timeout=10 * 60)
+# The home page's counts of the people registered (for staff): kept rendered until
+# the counts are recounted (services.community_stats_refresh).
+HOME_PEOPLE = SharedFragments("home-people", timeout=10 * 60)
 
 
 def organizations_by_kind(

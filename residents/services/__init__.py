@@ -11,6 +11,7 @@ from .communities import (  # noqa: F401
     community_create,
     community_setup,
     community_stats_changed,
+    community_stats_kept,
     community_stats_refresh,
     on_community_created,
 )

@@ -12,7 +12,7 @@ from ..models import (
     CommunityStats,
     Resident,
 )
-from ..selectors import building_sort_key
+from ..selectors import HOME_PEOPLE, building_sort_key, community_stats
 
 # What the apps above residents keep for each community (the council, for one):
 # they register a function here in their AppConfig.ready(), since residents
@@ -79,7 +79,15 @@ def community_stats_refresh(*, community_id: int) -> CommunityStats:
             "refreshed_at": timezone.now(),
         },
     )
+    HOME_PEOPLE.changed(str(community_id))
     return stats
+
+
+def community_stats_kept(*, community) -> CommunityStats:
+    """The kept resident counts; counted once now if the community has none yet."""
+    return community_stats(community=community) or community_stats_refresh(
+        community_id=community.pk
+    )
 
 
 def community_stats_changed(*, community_id: int) -> None:

@@ -5,9 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from core.home import home_sections
@@ -17,12 +15,9 @@ from .. import selectors
 from ..access import community_view
 from ..predicates import viewer_key
 from ..selectors import (
-    HOME_ORGANIZATIONS,
     communities_for_user,
     community_by_slug,
-    organizations_by_kind,
 )
-from .common import kept_stats
 
 PAGE_SIZE = getattr(settings, "PAGE_SIZE", 25)
 
@@ -93,32 +88,13 @@ def community_home(request, community):
     return _community_home(request, community)
 
 
-def _home_organizations(community) -> str:
-    """The five-society section, kept rendered per community and language."""
-    html = HOME_ORGANIZATIONS.get_or_build(
-        str(community.pk),
-        (community.slug, get_language()),
-        lambda: render_to_string(
-            "residents/partials/_home_organizations.html",
-            {"organizations_by_kind": organizations_by_kind(community=community)},
-        ),
-    )
-    return mark_safe(html)  # noqa: S308 - rendered by a template, escaped there
-
-
 @community_view("residents.view_community")
 def _community_home(request, community):
-    can_see_counts = request.user.has_perm("residents.view_resident_counts", community)
-    summary = None
-    if can_see_counts:  # counts of vulnerable residents: for staff, not residents
-        summary = selectors.community_summary(stats=kept_stats(community))
     return render(
         request,
         "residents/community_home.html",
         {
             "community": community,
-            "summary": summary,
-            "organizations_html": _home_organizations(community),
             "sections": home_sections(
                 request=request,
                 community=community,

@@ -24,7 +24,7 @@ from ..models import (
     Resident,
 )
 from ..predicates import login_is_community_only
-from .common import CountedPaginator, _get_or_404, kept_stats
+from .common import CountedPaginator, _get_or_404
 
 PAGE_SIZE = getattr(settings, "PAGE_SIZE", 25)
 
@@ -35,7 +35,7 @@ def resident_list(request, community):
     tag = request.GET.get("tag", "")
     if tag not in selectors.RESIDENT_TAGS:
         tag = ""
-    stats = kept_stats(community)
+    stats = services.community_stats_kept(community=community)
     buildings = selectors.resident_buildings(stats=stats)
     building = request.GET.get("building", "")
     if building not in buildings:
