@@ -238,6 +238,12 @@ def community_summary(*, stats: CommunityStats) -> dict:
 # (per language): kept rendered until the organisation services (or the admin)
 # change the community's organisations or their members.
 HOME_ORGANIZATIONS = SharedFragments("home-organizations", timeout=10 * 60)
+# The residents list's first pages (everyone, or one tag) are kept rendered per
+# community and viewer until a resident's record changes: every write to records
+# says so through services.community_stats_changed, and the recount through
+# community_stats_refresh. What no service announces (an admin edit) shows within
+# the timeout.
+COMMUNITY_RESIDENTS = SharedFragments("community-residents", timeout=10 * 60)
 # The home page's counts of the people registered (for staff): kept rendered until
 # the counts are recounted (services.community_stats_refresh).
 HOME_PEOPLE = SharedFragments("home-people", timeout=10 * 60)

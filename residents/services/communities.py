@@ -12,7 +12,12 @@ from ..models import (
     CommunityStats,
     Resident,
 )
-from ..selectors import HOME_PEOPLE, building_sort_key, community_stats
+from ..selectors import (
+    COMMUNITY_RESIDENTS,
+    HOME_PEOPLE,
+    building_sort_key,
+    community_stats,
+)
 
 # What the apps above residents keep for each community (the council, for one):
 # they register a function here in their AppConfig.ready(), since residents
@@ -80,6 +85,7 @@ def community_stats_refresh(*, community_id: int) -> CommunityStats:
         },
     )
     HOME_PEOPLE.changed(str(community_id))
+    COMMUNITY_RESIDENTS.changed(str(community_id))
     return stats
 
 
@@ -96,6 +102,7 @@ def community_stats_changed(*, community_id: int) -> None:
     At once for a small community, so its pages stay exact; by a task a little
     later for a large one (several writes in a row make one recount).
     """
+    COMMUNITY_RESIDENTS.changed(str(community_id))  # the list: at once
     transaction.on_commit(lambda: _recount(community_id))
 
 

@@ -16,6 +16,7 @@ from ..models import (
     MobileChange,
     Resident,
 )
+from ..selectors import COMMUNITY_RESIDENTS
 from ..texting import TextNotSent, send_text
 from .logins import (
     TEXTED_CODES_PER_HOUR,
@@ -182,7 +183,8 @@ def _user_mobile_set(*, user: User, mobile: str) -> User:
             {"mobile": _("Another login already uses this mobile number.")},
             code="duplicate_mobile",
         )
-    for record in Resident.objects.filter(user=user):
+    records = list(Resident.objects.filter(user=user))
+    for record in records:
         if (
             mobile
             and Resident.objects.filter(community_id=record.community_id, mobile=mobile)
@@ -196,6 +198,9 @@ def _user_mobile_set(*, user: User, mobile: str) -> User:
             user.save(update_fields=["mobile"])
             Resident.objects.filter(user=user).update(
                 mobile=mobile, updated_at=timezone.now()
+            )
+            COMMUNITY_RESIDENTS.changed(  # the residents lists show the number
+                *{str(record.community_id) for record in records}
             )
     except IntegrityError as exc:
         raise ValidationError(

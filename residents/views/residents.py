@@ -7,6 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,10 +26,15 @@ from ..forms import (
 from ..models import (
     Resident,
 )
-from ..predicates import login_is_community_only
+from ..predicates import login_is_community_only, viewer_key
 from .common import CountedPaginator, _get_or_404
 
 PAGE_SIZE = getattr(settings, "PAGE_SIZE", 25)
+
+
+# The list's first pages of everyone, or of one tag, are kept rendered
+# (selectors.COMMUNITY_RESIDENTS); a search or a building is built each time.
+KEPT_PAGES = 10
 
 
 @community_view("residents.view_residents")
@@ -35,9 +43,46 @@ def resident_list(request, community):
     tag = request.GET.get("tag", "")
     if tag not in selectors.RESIDENT_TAGS:
         tag = ""
+    building = request.GET.get("building", "")
+    number = request.GET.get("page")
+
+    def build() -> str:
+        return render_to_string(
+            "residents/partials/_resident_list_body.html",
+            _resident_list_context(request, community, query, tag, building, number),
+            request,
+        )
+
+    if not query and not building and _kept_page_number(number):
+        variant = (
+            community.slug,
+            get_language(),
+            *viewer_key(request.user, community),
+            tag,
+            int(number or 1),
+        )
+        body = selectors.COMMUNITY_RESIDENTS.get_or_build(
+            str(community.pk), variant, build
+        )
+    else:
+        body = build()
+    return render(
+        request,
+        "residents/resident_list.html",
+        {"community": community, "body": mark_safe(body)},  # noqa: S308 - rendered
+    )
+
+
+def _kept_page_number(number: str | None) -> bool:
+    """The list's own page links, ?page=1 to the last kept one (or none)."""
+    if number is None:
+        return True
+    return number.isascii() and number.isdigit() and 1 <= int(number) <= KEPT_PAGES
+
+
+def _resident_list_context(request, community, query, tag, building, number) -> dict:
     stats = services.community_stats_kept(community=community)
     buildings = selectors.resident_buildings(stats=stats)
-    building = request.GET.get("building", "")
     if building not in buildings:
         building = ""
     residents = selectors.resident_list(
@@ -51,7 +96,7 @@ def resident_list(request, community):
         paginator = Paginator(residents, PAGE_SIZE)
     else:  # everyone: the kept count, not COUNT(*) over the community
         paginator = CountedPaginator(residents, PAGE_SIZE, count=stats.residents)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(number)
     tags = [
         (name, Resident._meta.get_field(name).verbose_name)
         for name in selectors.RESIDENT_TAGS
@@ -59,26 +104,22 @@ def resident_list(request, community):
     filters = {
         k: v for k, v in {"q": query, "tag": tag, "building": building}.items() if v
     }
-    return render(
-        request,
-        "residents/resident_list.html",
-        {
-            "community": community,
-            "page": page,
-            "page_numbers": page.paginator.get_elided_page_range(
-                page.number, on_each_side=2, on_ends=1
-            ),
-            "query": query,
-            "tag": tag,
-            "building": building,
-            "buildings": buildings,
-            # Past a few dozen buildings a drop-down is longer than the page.
-            "building_choices": buildings if len(buildings) <= 60 else None,
-            "filter_query": urlencode(filters),
-            "filter_params": list(filters.items()),
-            "tags": tags,
-        },
-    )
+    return {
+        "community": community,
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(
+            page.number, on_each_side=2, on_ends=1
+        ),
+        "query": query,
+        "tag": tag,
+        "building": building,
+        "buildings": buildings,
+        # Past a few dozen buildings a drop-down is longer than the page.
+        "building_choices": buildings if len(buildings) <= 60 else None,
+        "filter_query": urlencode(filters),
+        "filter_params": list(filters.items()),
+        "tags": tags,
+    }
 
 
 @community_view("residents.view_residents")
