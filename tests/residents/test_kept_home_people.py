@@ -35,7 +35,10 @@ def test_a_resident_registered_shows_in_the_kept_counts_at_once(
     assert registered(home(staff_user, community)) == 2  # kept now
 
     committed(
-        services.resident_create, community=community, name="李大爷", is_elderly_alone=True
+        services.resident_create,
+        community=community,
+        name="李大爷",
+        is_elderly_alone=True,
     )
     html = home(staff_user, community)
     assert registered(html) == 3

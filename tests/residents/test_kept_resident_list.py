@@ -88,3 +88,20 @@ def test_the_kept_list_costs_the_login_query_alone(
     client.get(url)
     with django_assert_max_num_queries(2):  # the session's row and the login
         assert client.get(url).status_code == 200
+
+
+def test_in_a_large_community_a_new_resident_shows_before_the_recount(
+    community, staff_user, committed
+):
+    """Past STATS_SYNC_LIMIT the counts wait for a task; the list does not."""
+    from residents.models import CommunityStats
+    from residents.services.communities import STATS_SYNC_LIMIT
+
+    ResidentFactory(community=community, name="林秀英")
+    services.community_stats_refresh(community_id=community.pk)
+    CommunityStats.objects.filter(community=community).update(
+        residents=STATS_SYNC_LIMIT + 1
+    )
+    assert "林秀英" in residents(staff_user, community)
+    committed(services.resident_create, community=community, name="张建国")
+    assert "张建国" in residents(staff_user, community)
