@@ -5,10 +5,26 @@ in its AppConfig.ready(), naming the page: "council.meeting" gets the Meeting,
 "topics.topic" the Topic. Each section is a template and a function
 (request, obj) -> context dict, or None when there is nothing to show. The page's
 template renders them with `{% load page_sections %}{% page_sections "council.meeting" meeting %}`.
+
+A section the same for everyone who sees the page alike can be kept rendered:
+registered with `kept` (a SharedFragments its app's services announce changes to)
+and `scope` (obj -> the scope they announce, the community's id), its function is
+called as (request, obj, kept=True) to build what is kept, and may answer LIVE
+when what it would show is each reader's own (a round open for voting): then it
+is called again as (request, obj, kept=False) for every reader. The page says who
+sees it alike: `{% page_sections "topics.topic" topic kept=variant %}`.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.template.loader import get_template
+
+from .fragments import SharedFragments, kept_or_built
+
+# What a kept section's function answers when it must be built for each reader.
+LIVE = object()
+_LIVE_MARK = "\x00live"
 
 
 @dataclass(frozen=True)
@@ -17,16 +33,31 @@ class PageSection:
     order: int
     template_name: str
     context: Callable
+    kept: SharedFragments | None = None
+    scope: Callable | None = None
 
 
 _SECTIONS: dict[str, list[PageSection]] = {}
 
 
 def register_page_section(
-    *, page: str, order: int, template_name: str, context: Callable
+    *,
+    page: str,
+    order: int,
+    template_name: str,
+    context: Callable,
+    kept: SharedFragments | None = None,
+    scope: Callable | None = None,
 ) -> None:
+    if (kept is None) != (scope is None):
+        raise ValueError("a kept section names both what keeps it and its scope")
     section = PageSection(
-        page=page, order=order, template_name=template_name, context=context
+        page=page,
+        order=order,
+        template_name=template_name,
+        context=context,
+        kept=kept,
+        scope=scope,
     )
     sections = _SECTIONS.setdefault(page, [])
     if section not in sections:
@@ -38,7 +69,64 @@ def page_sections(*, page: str, request, obj) -> list[tuple[str, dict]]:
     """The (template, context) pairs to show on `page` for `obj`, in order."""
     shown = []
     for section in _SECTIONS.get(page, []):
-        context = section.context(request, obj)
+        context = _context(section, request, obj, kept=False)
         if context is not None:
             shown.append((section.template_name, context))
+    return shown
+
+
+def _context(section: PageSection, request, obj, *, kept: bool):
+    if section.kept is None:
+        return section.context(request, obj)
+    return section.context(request, obj, kept=kept)
+
+
+def _render(section: PageSection, request, obj, *, kept: bool) -> str:
+    context = _context(section, request, obj, kept=kept)
+    if context is LIVE:
+        return _LIVE_MARK
+    if context is None:
+        return ""
+    return get_template(section.template_name).render(context, request)
+
+
+def rendered_page_sections(
+    *, page: str, request, obj, variant: tuple | None = None
+) -> list[str]:
+    """The sections of `page` for `obj`, rendered, in order, empty ones left out.
+
+    With `variant` (what tells apart everyone who sees the page differently: the
+    language, the viewer's roles), the kept sections come from the cache, read in
+    one round trip; without, every section is rendered.
+    """
+    sections = _SECTIONS.get(page, [])
+    kept = [s for s in sections if variant is not None and s.kept is not None]
+    found = dict(
+        zip(
+            kept,
+            kept_or_built(
+                [
+                    (
+                        section.kept,
+                        section.scope(obj),
+                        (page, getattr(obj, "pk", None), *variant),
+                        lambda section=section: _render(
+                            section, request, obj, kept=True
+                        ),
+                    )
+                    for section in kept
+                ]
+            )
+            if kept
+            else [],
+            strict=True,
+        )
+    )
+    shown = []
+    for section in sections:
+        html = found.get(section)
+        if html is None or html == _LIVE_MARK:
+            html = _render(section, request, obj, kept=False)
+        if html and html != _LIVE_MARK:
+            shown.append(html)
     return shown

@@ -66,7 +66,8 @@ def agenda_item_section(request, item) -> dict | None:
     }
 
 
-def topic_section(request, topic) -> dict | None:
+def topic_section(request, topic, *, kept: bool) -> dict | None:
+    """The same for every reader: kept until COMMUNITY_OUTCOMES changes."""
     outcomes = list(
         Outcome.objects.filter(topic=topic)
         .select_related("agenda_item")
@@ -106,6 +107,8 @@ def register() -> None:
         page="topics.topic",
         order=60,
         template_name="outcomes/partials/_topic_section.html",
+        kept=COMMUNITY_OUTCOMES,
+        scope=lambda topic: str(topic.community_id),
         context=topic_section,
     )
     register_home_section(

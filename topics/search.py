@@ -10,7 +10,10 @@ search. A query without two Chinese characters in a row (灯, "lamp") and SQLite
 use the substring test alone.
 """
 
+import hashlib
 import re
+
+from django.core.cache import cache
 
 _CHINESE_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
@@ -42,3 +45,23 @@ def query_pairs(query: str) -> list[str]:
 def tsquery(pairs: list[str]) -> str:
     """A to_tsquery('simple', …) text requiring every pair (quoted, so literal)."""
     return " & ".join("'" + pair.replace("'", "''") + "'" for pair in pairs)
+
+
+# How long a search is remembered for keeping its results (topics.views).
+SEARCH_MEMORY_SECONDS = 10 * 60
+
+
+def times_searched(*, community_id: int, query: str) -> int:
+    """How often `query` was searched in the community lately, this time included.
+
+    The topic list keeps the results of the searches asked again and again (路灯
+    while the lights are out), not of every word anyone types: those would fill
+    the cache.
+    """
+    digest = hashlib.blake2b(query.encode(), digest_size=12).hexdigest()
+    key = f"topic-searches:{community_id}:{digest}"
+    cache.add(key, 0, SEARCH_MEMORY_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # gone between the two calls
+        return 1

@@ -43,6 +43,7 @@ from .models import (
     TopicStatus,
 )
 from .predicates import is_submitter
+from .search import times_searched
 
 # The list's first pages are kept rendered (selectors.COMMUNITY_TOPICS).
 KEPT_PAGES = 10
@@ -67,6 +68,20 @@ def _get_topic(community, pk) -> Topic:
 def topic_in_url(community, pk) -> Topic:
     """The `obj` of community_view for permissions asked of one topic."""
     return _get_topic(community, pk)
+
+
+# A search's first page is kept from the third time it is asked within
+# search.SEARCH_MEMORY_SECONDS; short words alone (most searches are one).
+KEEP_SEARCH_FROM = 3
+KEPT_SEARCH_LENGTH = 20
+
+
+def _kept_search(community, query: str, page_number: int) -> bool:
+    return (
+        page_number == 1
+        and len(query) <= KEPT_SEARCH_LENGTH
+        and times_searched(community_id=community.pk, query=query) >= KEEP_SEARCH_FROM
+    )
 
 
 @community_view("topics.view_topics")
@@ -137,9 +152,15 @@ def topic_list(request, community):
         return Expiring(html, selectors.window_shown_until(window, now))
 
     # Kept: what the same choices of a bounded set show (filters by status,
-    # category and order, the first pages). Live: free input (a search, a
-    # meeting's id) and the reader's own topics.
-    if mine or query or window_id is not None or not 1 <= page_number <= KEPT_PAGES:
+    # category and order, the first pages), and the first page of a search asked
+    # again and again. Live: other free input (a meeting's id, a word searched
+    # once) and the reader's own topics.
+    if (
+        mine
+        or window_id is not None
+        or not 1 <= page_number <= KEPT_PAGES
+        or (query and not _kept_search(community, query, page_number))
+    ):
         body = build().value
     else:
         variant = (
@@ -151,6 +172,7 @@ def topic_list(request, community):
             category,
             sort,
             page_number,
+            query,
         )
         body = selectors.COMMUNITY_TOPICS.get_or_build(
             str(community.pk), variant, build
@@ -366,6 +388,11 @@ def topic_detail(request, community, topic):
             "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
             "is_submitter": is_submitter(request.user, topic),
             "comment_form": CommentForm(),
+            # Who sees the sections of the apps above (votes, outcomes) alike.
+            "sections_variant": (
+                translation.get_language(),
+                *viewer_key(request.user, community),
+            ),
         },
     )
 

@@ -1,9 +1,10 @@
 """What voting adds to lower apps' pages: the rounds on the meeting page and the topic page."""
 
-from core.sections import register_page_section
+from core.sections import LIVE, register_page_section
 from residents.selectors import resident_for_user
 
-from .selectors import rounds_for_meeting, rounds_for_topic
+from .models import RoundStatus
+from .selectors import COMMUNITY_ROUNDS, rounds_for_meeting, rounds_for_topic
 
 
 def meeting_section(request, meeting) -> dict | None:
@@ -29,15 +30,20 @@ def meeting_section(request, meeting) -> dict | None:
     }
 
 
-def topic_section(request, topic) -> dict | None:
+def topic_section(request, topic, *, kept: bool) -> dict | None:
+    """Kept while no round of the topic is open (an open one shows whether the
+    reader has voted); COMMUNITY_ROUNDS is forgotten when one opens or closes."""
     community = topic.community
     if not request.user.has_perm("voting.view_rounds", community):
         return None
-    rounds, voted = rounds_for_topic(
-        topic=topic, resident=resident_for_user(user=request.user, community=community)
+    resident = (
+        None if kept else resident_for_user(user=request.user, community=community)
     )
+    rounds, voted = rounds_for_topic(topic=topic, resident=resident)
     if not rounds:
         return None
+    if kept and any(r.status == RoundStatus.OPEN for r in rounds):
+        return LIVE
     return {
         "community": community,
         "rounds": rounds,
@@ -58,5 +64,7 @@ def register() -> None:
         page="topics.topic",
         order=50,
         template_name="voting/partials/_rounds_section.html",
+        kept=COMMUNITY_ROUNDS,
+        scope=lambda topic: str(topic.community_id),
         context=topic_section,
     )
