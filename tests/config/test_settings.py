@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -69,6 +71,7 @@ def test_deploy_check_is_clean_with_production_environment():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.quickstart
 def test_the_quick_starts_web_server_and_worker_share_one_cache(tmp_path):
     """Without Redis, what one process forgets (a kept page a task changed) the
     other must not keep: two processes read and write the same cache."""
