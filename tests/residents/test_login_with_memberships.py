@@ -10,6 +10,7 @@ from residents.backends import MobileOrUsernameBackend
 from residents.predicates import roles_in
 from residents.selectors import resident_for_user
 from tests.factories import ResidentFactory, UserFactory
+from tests.pages import kept_served
 
 pytestmark = pytest.mark.django_db
 
@@ -86,11 +87,6 @@ def test_the_topic_list_of_a_resident_costs_the_login_query_alone(
     community, resident_user, django_assert_max_num_queries
 ):
     """Kept list, navigation and reminder toggle: the login's query is all."""
-    client = Client()
-    client.force_login(resident_user)
     url = reverse("topics:topic_list", args=[community.slug])
-    client.get(url)  # the list's body is kept now
-    with django_assert_max_num_queries(2):  # the session's row and the login
-        page = client.get(url)
-    assert page.status_code == 200
-    assert 'name="enabled" value="1"' in page.content.decode()  # "Remind me"
+    html = kept_served(resident_user, url, django_assert_max_num_queries)
+    assert 'name="enabled" value="1"' in html  # "Remind me"
