@@ -13,8 +13,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,8 +20,8 @@ from core.forms import apply_service_errors
 from core.params import choice_or_default, int_or_none
 from council.models import AgendaItem
 from residents.access import community_view
+from residents.kept import community_body
 from residents.models import Community
-from residents.predicates import viewer_key
 from residents.selectors import community_by_slug, resident_for_user
 from topics.models import TopicCategory
 
@@ -102,24 +100,16 @@ def outcome_list(request, community):
             request,
         )
 
-    if 1 <= page_number <= KEPT_PAGES:
-        variant = (
-            community.slug,
-            get_language(),
-            *viewer_key(request.user, community),
-            status,
-            category,
-            page_number,
-        )
-        body = selectors.COMMUNITY_OUTCOMES.get_or_build(
-            str(community.pk), variant, build
-        )
-    else:
-        body = build()
-    return render(
+    body = community_body(
+        selectors.COMMUNITY_OUTCOMES,
         request,
-        "outcomes/outcome_list.html",
-        {"community": community, "body": mark_safe(body)},  # noqa: S308 - a template's
+        community,
+        keep=1 <= page_number <= KEPT_PAGES,
+        choices=(status, category, page_number),
+        build=build,
+    )
+    return render(
+        request, "outcomes/outcome_list.html", {"community": community, "body": body}
     )
 
 

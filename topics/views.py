@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from core.fragments import KEPT_CSRF_TOKEN, Expiring, with_own_csrf_token
 from core.http import safe_next
 from core.params import choice_or_default, int_or_none, query_text
 from residents.access import community_view
+from residents.kept import community_body
 from residents.models import Resident
 from residents.predicates import viewer_key
 from residents.selectors import resident_for_user
@@ -155,34 +155,26 @@ def topic_list(request, community):
     # category and order, the first pages), and the first page of a search asked
     # again and again. Live: other free input (a meeting's id, a word searched
     # once) and the reader's own topics.
-    if (
+    keep = not (
         mine
         or window_id is not None
         or not 1 <= page_number <= KEPT_PAGES
         or (query and not _kept_search(community, query, page_number))
-    ):
-        body = build().value
-    else:
-        variant = (
-            community.slug,
-            translation.get_language(),
-            *viewer_key(request.user, community),
-            me is not None,
-            status,
-            category,
-            sort,
-            page_number,
-            query,
-        )
-        body = selectors.COMMUNITY_TOPICS.get_or_build(
-            str(community.pk), variant, build
-        )
+    )
+    body = community_body(
+        selectors.COMMUNITY_TOPICS,
+        request,
+        community,
+        keep=keep,
+        choices=(me is not None, status, category, sort, page_number, query),
+        build=build,
+    )
     return render(
         request,
         "topics/topic_list.html",
         {
             "community": community,
-            "body": mark_safe(body),  # noqa: S308 - rendered by a template
+            "body": body,
             "has_resident": me is not None,
             "has_reminder": selectors.has_reminder(resident=me),
         },

@@ -8,8 +8,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,8 +18,8 @@ from core.fragments import Expiring
 from core.params import int_or_none
 from council.models import Meeting
 from residents.access import community_view
+from residents.kept import community_body
 from residents.models import Community
-from residents.predicates import viewer_key
 from residents.selectors import resident_for_user
 
 from . import selectors, services
@@ -133,23 +131,15 @@ def round_list(request, community):
         ]
         return Expiring(html, min(filter(None, countdowns), default=None))
 
-    if 1 <= page_number <= KEPT_PAGES:
-        variant = (
-            community.slug,
-            get_language(),
-            *viewer_key(request.user, community),
-            page_number,
-        )
-        body = selectors.COMMUNITY_ROUNDS.get_or_build(
-            str(community.pk), variant, build
-        )
-    else:
-        body = build().value
-    return render(
+    body = community_body(
+        selectors.COMMUNITY_ROUNDS,
         request,
-        "voting/round_list.html",
-        {"body": mark_safe(body)},  # noqa: S308 - rendered by a template
+        community,
+        keep=1 <= page_number <= KEPT_PAGES,
+        choices=(page_number,),
+        build=build,
     )
+    return render(request, "voting/round_list.html", {"body": body})
 
 
 @community_view("voting.manage_rounds")

@@ -8,8 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,10 +21,11 @@ from ..access import community_view
 from ..forms import (
     ResidentForm,
 )
+from ..kept import community_body
 from ..models import (
     Resident,
 )
-from ..predicates import login_is_community_only, viewer_key
+from ..predicates import login_is_community_only
 from .common import CountedPaginator, _get_or_404
 
 PAGE_SIZE = getattr(settings, "PAGE_SIZE", 25)
@@ -53,23 +52,17 @@ def resident_list(request, community):
             request,
         )
 
-    if not query and not building and _kept_page_number(number):
-        variant = (
-            community.slug,
-            get_language(),
-            *viewer_key(request.user, community),
-            tag,
-            int(number or 1),
-        )
-        body = selectors.COMMUNITY_RESIDENTS.get_or_build(
-            str(community.pk), variant, build
-        )
-    else:
-        body = build()
-    return render(
+    keep = not query and not building and _kept_page_number(number)
+    body = community_body(
+        selectors.COMMUNITY_RESIDENTS,
         request,
-        "residents/resident_list.html",
-        {"community": community, "body": mark_safe(body)},  # noqa: S308 - rendered
+        community,
+        keep=keep,
+        choices=(tag, int(number or 1) if keep else None),
+        build=build,
+    )
+    return render(
+        request, "residents/resident_list.html", {"community": community, "body": body}
     )
 
 
