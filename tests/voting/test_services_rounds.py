@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -299,8 +300,18 @@ def test_opening_twice_is_refused(meeting, staff_user):
     assert Elector.objects.filter(voting_round=voting_round).count() == 6
 
 
+@pytest.fixture
+def morning():
+    """10:00 in Shanghai: a reminder an hour before a close three hours on falls
+    outside quiet hours (run at 19:00, it moved to 20:30 and the test failed)."""
+    with time_machine.travel(
+        datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True
+    ):
+        yield
+
+
 def test_opening_schedules_announce_reminder_and_close_on_commit(
-    meeting, staff_user, django_capture_on_commit_callbacks
+    morning, meeting, staff_user, django_capture_on_commit_callbacks
 ):
     with (
         mock.patch.object(tasks.announce_round, "apply_async") as announce,
