@@ -301,9 +301,10 @@ def test_opening_twice_is_refused(meeting, staff_user):
 
 
 @pytest.fixture
-def morning():
+def morning(python_clock):
     """10:00 in Shanghai: a reminder an hour before a close three hours on falls
-    outside quiet hours (run at 19:00, it moved to 20:30 and the test failed)."""
+    outside quiet hours (run at 19:00, it moved to 20:30 and the test failed).
+    The rounds judge the time by Python's clock then, which time-machine moves."""
     with time_machine.travel(
         datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True
     ):
