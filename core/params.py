@@ -44,3 +44,12 @@ def int_or_none(value) -> int | None:
         return None
     number = int(text)
     return number or None
+
+
+def kept_page_number(value, *, kept: int) -> int | None:
+    """The page a list's own links ask for (none: the first) when it is one of
+    its first `kept` pages, which are kept rendered; None for anything else."""
+    if value is None:
+        return 1
+    number = int_or_none(value)
+    return number if number is not None and number <= kept else None

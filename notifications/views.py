@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.fragments import KEPT_CSRF_TOKEN, with_own_csrf_token
 from core.http import safe_next
+from core.params import kept_page_number
 from residents.access import community_view
 from residents.models import Resident
 
@@ -48,14 +49,7 @@ def inbox(request):
 
     # Kept: the pages the links lead to (?page=N, the first pages). Anything
     # else is built for its reader alone, so no one fills the cache.
-    if set(request.GET) <= {"page"} and (
-        number is None
-        or (
-            number.isascii()
-            and number.isdigit()
-            and 1 <= int(number) <= KEPT_INBOX_PAGES
-        )
-    ):
+    if set(request.GET) <= {"page"} and kept_page_number(number, kept=KEPT_INBOX_PAGES):
         variant = (get_language(), request.get_full_path())
         body = selectors.INBOX_PAGES.get_or_build(str(request.user.pk), variant, build)
     else:

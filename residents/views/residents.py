@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.display import format_when
 from core.forms import apply_service_errors
-from core.params import query_text
+from core.params import kept_page_number, query_text
 
 from .. import selectors, services
 from ..access import community_view
@@ -52,25 +52,18 @@ def resident_list(request, community):
             request,
         )
 
-    keep = not query and not building and _kept_page_number(number)
+    kept_page = kept_page_number(number, kept=KEPT_PAGES)
     body = community_body(
         selectors.COMMUNITY_RESIDENTS,
         request,
         community,
-        keep=keep,
-        choices=(tag, int(number or 1) if keep else None),
+        keep=not query and not building and kept_page is not None,
+        choices=(tag, kept_page),
         build=build,
     )
     return render(
         request, "residents/resident_list.html", {"community": community, "body": body}
     )
-
-
-def _kept_page_number(number: str | None) -> bool:
-    """The list's own page links, ?page=1 to the last kept one (or none)."""
-    if number is None:
-        return True
-    return number.isascii() and number.isdigit() and 1 <= int(number) <= KEPT_PAGES
 
 
 def _resident_list_context(request, community, query, tag, building, number) -> dict:
