@@ -98,31 +98,44 @@ class SharedFragments:
     def _version_key(self, scope: str) -> str:
         return f"fragment-version:{self.name}:{scope}"
 
-    def get_or_build(self, scope: str, variant: tuple, build: Callable[[], object]):
-        return kept_or_built([(self, scope, variant, build)])[0]
+    def get_or_build(
+        self,
+        scope: str,
+        variant: tuple,
+        build: Callable[[], object],
+        *,
+        also: tuple = (),
+    ):
+        """`also`: other (fragments, scope) pairs what is built depends on; a
+        change announced to any of them forgets it too."""
+        return kept_or_built([(self, scope, variant, build, also)])[0]
 
     def _keys(self, scope: str, variant: tuple) -> tuple[str, str]:
         digest = hashlib.blake2b(repr(variant).encode(), digest_size=12).hexdigest()
         # "2": entries that carry an expiry (a deploy never reads the older kind).
         return self._version_key(scope), f"fragment:2:{self.name}:{scope}:{digest}"
 
-    def _hit(self, found: dict, version_key: str, entry_key: str):
-        version, entry = found.get(version_key), found.get(entry_key)
+    def _hit(self, found: dict, version_keys: tuple, entry_key: str):
+        versions, entry = [found.get(key) for key in version_keys], found.get(entry_key)
         if (
-            version is not None
+            None not in versions
             and entry is not None
-            and entry[0] == version
+            and entry[0] == _one_or_all(versions)
             and (entry[2] is None or time.time() < entry[2])
         ):
             return entry[1]
         return None
 
-    def _build(self, found: dict, version_key, entry_key, build):
+    def _version(self, found: dict, version_key: str):
         version = found.get(version_key)
         if version is None:
             version = time.time_ns()
             if not cache.add(version_key, version, self.timeout):
                 version = cache.get(version_key, version)
+        return version
+
+    def _build(self, found: dict, version_keys: tuple, entry_key, build):
+        versions = _one_or_all([self._version(found, key) for key in version_keys])
         value, until = build(), None
         if isinstance(value, Expiring):
             value, until = value.value, value.until and value.until.timestamp()
@@ -130,7 +143,7 @@ class SharedFragments:
         if until is not None:
             timeout = min(timeout, math.ceil(until - time.time()))
         if timeout > 0:
-            cache.set(entry_key, (version, value, until), timeout)
+            cache.set(entry_key, (versions, value, until), timeout)
         return value
 
     def changed(self, *scopes: str) -> None:
@@ -147,20 +160,34 @@ class SharedFragments:
         )
 
 
-def kept_or_built(wanted: list[tuple[SharedFragments, str, tuple, Callable]]) -> list:
+def _one_or_all(versions: list):
+    """What an entry stores: its scope's version, or the tuple of every scope's
+    it depends on (`also`)."""
+    return versions[0] if len(versions) == 1 else tuple(versions)
+
+
+def kept_or_built(wanted: list[tuple]) -> list:
     """`get_or_build` for several fragments of a page, read in one round trip.
 
-    `wanted` holds (fragments, scope, variant, build); the values come back in
-    its order. Only the fragments missing or stale are built.
+    `wanted` holds (fragments, scope, variant, build), or (fragments, scope,
+    variant, build, also) where `also` names other (fragments, scope) pairs the
+    build depends on; the values come back in its order. Only the fragments
+    missing or stale are built.
     """
-    keys = [fragments._keys(scope, variant) for fragments, scope, variant, _ in wanted]
-    found = cache.get_many([key for pair in keys for key in pair])
+    keyed = []
+    for fragments, scope, variant, build, *rest in wanted:
+        version_key, entry_key = fragments._keys(scope, variant)
+        also = tuple(
+            other._version_key(other_scope) for other, other_scope in (rest or [()])[0]
+        )
+        keyed.append((fragments, build, (version_key, *also), entry_key))
+    found = cache.get_many(
+        list({key for *_, versions, entry in keyed for key in (*versions, entry)})
+    )
     values = []
-    for (fragments, _scope, _variant, build), (version_key, entry_key) in zip(
-        wanted, keys, strict=True
-    ):
-        value = fragments._hit(found, version_key, entry_key)
+    for fragments, build, version_keys, entry_key in keyed:
+        value = fragments._hit(found, version_keys, entry_key)
         if value is None:
-            value = fragments._build(found, version_key, entry_key, build)
+            value = fragments._build(found, version_keys, entry_key, build)
         values.append(value)
     return values

@@ -8,7 +8,8 @@ template renders them with `{% load page_sections %}{% page_sections "council.me
 
 A section the same for everyone who sees the page alike can be kept rendered:
 registered with `kept` (a SharedFragments its app's services announce changes to)
-and `scope` (obj -> the scope they announce, the community's id), its function is
+and `scope` (obj -> the scope they announce, the community's id), and with `also`
+(obj -> other (fragments, scope) pairs it depends on: the meeting's own), its function is
 called as (request, obj, kept=True) to build what is kept, and may answer LIVE
 when what it would show is each reader's own (a round open for voting): then it
 is called again as (request, obj, kept=False) for every reader. The page says who
@@ -35,6 +36,7 @@ class PageSection:
     context: Callable
     kept: SharedFragments | None = None
     scope: Callable | None = None
+    also: Callable | None = None
 
 
 _SECTIONS: dict[str, list[PageSection]] = {}
@@ -48,9 +50,12 @@ def register_page_section(
     context: Callable,
     kept: SharedFragments | None = None,
     scope: Callable | None = None,
+    also: Callable | None = None,
 ) -> None:
     if (kept is None) != (scope is None):
         raise ValueError("a kept section names both what keeps it and its scope")
+    if also is not None and kept is None:
+        raise ValueError("only a kept section depends on other scopes")
     section = PageSection(
         page=page,
         order=order,
@@ -58,6 +63,7 @@ def register_page_section(
         context=context,
         kept=kept,
         scope=scope,
+        also=also,
     )
     sections = _SECTIONS.setdefault(page, [])
     if section not in sections:
@@ -113,6 +119,7 @@ def rendered_page_sections(
                         lambda section=section: _render(
                             section, request, obj, kept=True
                         ),
+                        section.also(obj) if section.also else (),
                     )
                     for section in kept
                 ]

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.display import local_day
+from core.display import local_day, next_local_midnight, time_left_changes_at
 from core.fragments import SharedFragments
 from residents.models import Resident
 from topics.models import Topic, TopicEvent, TopicEventKind, TopicStatus
@@ -65,6 +65,14 @@ COMMUNITY_MEETINGS = SharedFragments("community-meetings", timeout=10 * 60)
 # ends: which seats are current depends on the date. A seat holder renamed shows
 # within the timeout.
 COMMUNITY_COUNCIL = SharedFragments("community-council", timeout=10 * 60)
+
+# The meeting page is the same for everyone who sees the community alike, apart
+# from their own invitations: it is kept rendered per meeting until a service
+# changes the meeting, its agenda, its invitations or its attendance (each says so
+# with MEETING_PAGES.changed(meeting id), through services.meeting_page_changed),
+# or the council's seats (COMMUNITY_COUNCIL); the timeline moves on its own
+# (core.fragments.Expiring, meeting_page_changes_at).
+MEETING_PAGES = SharedFragments("meeting-pages", timeout=10 * 60)
 
 
 def _current_seats(council: Council, today):
@@ -272,11 +280,12 @@ def meeting_timeline(meeting: Meeting, now: datetime | None = None):
     return {"phases": result, "current": current, "next_deadline": next_deadline}
 
 
-def meeting_detail(*, meeting: Meeting, user, resident: Resident | None):
-    """Everything the meeting page shows, in a fixed number of queries.
+def meeting_detail(*, meeting: Meeting):
+    """What the meeting page shows everyone alike, in a fixed number of queries.
 
     Counts and the quorum come from the database: the page loads no seat,
-    invitation or attendance row but the resident's own invitations.
+    invitation or attendance row. A reader's own invitations are
+    meeting_invitations_of's.
     """
     # Prefetched onto the meeting, so the sections other apps add to the page
     # (outcomes lists the items too) read them with meeting.agenda_items.all().
@@ -290,33 +299,53 @@ def meeting_detail(*, meeting: Meeting, user, resident: Resident | None):
         ),
     )
     items = list(meeting.agenda_items.all())
-    my_invitations = []
-    also = {}
-    if resident is not None:
-        my_invitations = list(
-            Invitation.objects.filter(meeting=meeting)
-            .filter(
-                Q(resident=resident)
-                | Q(organization__in=resident.organizations.values("pk"))
-            )
-            .select_related("agenda_item", "resident", "organization")
-            .order_by("agenda_item__position", "agenda_item_id", "pk")
-        )
-        # Whether they hold (or stand in for) a seat: in the quorum's query.
-        also["mine"] = Count("pk", filter=Q(resident=resident) | Q(alternate=resident))
-    quorum = meeting_quorum(meeting, **also)
+    quorum = meeting_quorum(meeting)
     return {
         "items": items,
         "seat_count": quorum.seated,
         "quorum": quorum,
         "timeline": meeting_timeline(meeting),
-        "my_invitations": my_invitations,
         "invitation_count": sum(item.invitation_count for item in items),
-        "attendance_count": Attendance.objects.filter(
-            meeting=meeting, status__in=PRESENT_STATUSES
-        ).count(),
-        "is_seated": bool(quorum.also.get("mine")),
     }
+
+
+def meeting_invitees(meeting: Meeting) -> tuple[frozenset[int], bool]:
+    """The residents invited to the meeting, and whether any organisation is: who
+    may have invitations of their own to answer (one query)."""
+    invited = set(
+        Invitation.objects.filter(meeting=meeting).values_list(
+            "resident_id", "organization_id"
+        )
+    )
+    residents = frozenset(r for r, _org in invited if r is not None)
+    return residents, any(org is not None for _r, org in invited)
+
+
+def meeting_invitations_of(*, meeting: Meeting, resident: Resident):
+    """`resident`'s invitations to the meeting: their own, and their organisations'."""
+    return list(
+        Invitation.objects.filter(meeting=meeting)
+        .filter(
+            Q(resident=resident)
+            | Q(organization__in=resident.organizations.values("pk"))
+        )
+        .select_related("agenda_item", "resident", "organization")
+        .order_by("agenda_item__position", "agenda_item_id", "pk")
+    )
+
+
+def meeting_page_changes_at(meeting: Meeting, now: datetime) -> datetime | None:
+    """The next moment the meeting page reads differently with no write: a phase
+    of its timeline begins or ends, its countdown ticks, or the day changes
+    (opening it today may ask for confirmation, and no longer tomorrow)."""
+    timeline = meeting_timeline(meeting, now)
+    moments = [next_local_midnight(now)]
+    for phase in timeline["phases"]:
+        moments += [phase.starts, phase.ends]
+    if timeline["next_deadline"]:
+        moments.append(time_left_changes_at(timeline["next_deadline"][0], now))
+    # A moment now (a countdown about to tick) keeps nothing.
+    return min(m for m in moments if m is not None and m >= now)
 
 
 @dataclass(frozen=True)

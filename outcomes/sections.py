@@ -5,12 +5,15 @@ from django.db.models import Count, Q
 
 from core.home import register_home_section
 from core.sections import register_page_section
+from council.selectors import MEETING_PAGES
 
 from .models import Outcome, OutcomeStatus
 from .selectors import COMMUNITY_OUTCOMES, meeting_minutes
 
 
-def meeting_section(request, meeting) -> dict | None:
+def meeting_section(request, meeting, *, kept: bool) -> dict | None:
+    """The same for every reader: kept until COMMUNITY_OUTCOMES changes (an outcome
+    recorded or moved on, minutes published) or the meeting does (MEETING_PAGES)."""
     community = meeting.community
     user = request.user
     if not user.has_perm("outcomes.view_minutes", community):
@@ -95,6 +98,9 @@ def register() -> None:
         page="council.meeting",
         order=60,
         template_name="outcomes/partials/_meeting_section.html",
+        kept=COMMUNITY_OUTCOMES,
+        scope=lambda meeting: str(meeting.community_id),
+        also=lambda meeting: ((MEETING_PAGES, str(meeting.pk)),),
         context=meeting_section,
     )
     register_page_section(

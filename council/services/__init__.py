@@ -36,6 +36,11 @@ message when the write is refused):
     meeting_cancel(*, meeting, by, reason="") -> Meeting   (keeps the record)
         Closes the collection window; its topics move to the next meeting's
         (topics.services.collection_window_cancel).
+    meeting_page_changed(meeting) -> None
+        The kept meeting page (selectors.MEETING_PAGES) is forgotten once the
+        transaction commits. Every service here that changes the meeting, its
+        agenda, invitations or attendance calls it; an app above calls it for what
+        it adds to the page (outcomes: minutes published).
 
     agenda_item_create(*, meeting, by, topic=None, title="", description="")
         -> AgendaItem
@@ -99,6 +104,7 @@ from .meetings import (  # noqa: F401
     meeting_announce,
     meeting_cancel,
     meeting_conclude,
+    meeting_page_changed,
     meeting_remind,
     meeting_reminders_sweep,
     meeting_reschedule,

@@ -11,7 +11,7 @@ from ..models import (
     AgendaItem,
     Meeting,
 )
-from .meetings import locked_meeting
+from .meetings import locked_meeting, meeting_page_changed
 
 
 def _locked_agenda(meeting: Meeting) -> Meeting:
@@ -69,6 +69,7 @@ def agenda_item_create(
     )
     item.full_clean()
     item.save()
+    meeting_page_changed(meeting)
     return item
 
 
@@ -85,6 +86,7 @@ def agenda_item_move(*, item: AgendaItem, by, direction: str) -> AgendaItem:
         return items[index]
     items[index], items[other] = items[other], items[index]
     _renumber(items)
+    meeting_page_changed(meeting)
     return items[other]
 
 
@@ -94,3 +96,4 @@ def agenda_item_remove(*, item: AgendaItem, by) -> None:
     meeting = _locked_agenda(item.meeting)
     item.delete()
     _renumber(meeting.agenda_items.order_by("position", "pk"))
+    meeting_page_changed(meeting)

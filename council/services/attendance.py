@@ -17,7 +17,7 @@ from ..models import (
     Meeting,
 )
 from ..selectors import meeting_expected_as
-from .meetings import locked_meeting
+from .meetings import locked_meeting, meeting_page_changed
 
 CHECK_IN_CODE_EXPIRED = gettext_lazy(
     "This check-in code has expired: it changes every two minutes. Scan the QR "
@@ -123,4 +123,5 @@ def attendance_check_in(
         on_behalf=values["on_behalf"],
         changed_at=values["checked_in_at"],
     )
+    meeting_page_changed(meeting)  # the quorum and the count present
     return attendance

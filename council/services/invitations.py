@@ -15,7 +15,7 @@ from ..models import (
     InvitationStatus,
     MeetingStatus,
 )
-from .meetings import locked_meeting
+from .meetings import locked_meeting, meeting_page_changed
 
 
 @transaction.atomic
@@ -80,6 +80,7 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
+    meeting_page_changed(meeting)
     if resident is not None:
         recipients = [resident]
     elif organization is not None:
@@ -118,6 +119,7 @@ def invitation_respond(*, invitation: Invitation, by, accept: bool) -> Invitatio
     invitation.responded_at = timezone.now()
     invitation.responded_by = by
     invitation.save(update_fields=["status", "responded_at", "responded_by"])
+    meeting_page_changed(invitation.meeting)
     return invitation
 
 

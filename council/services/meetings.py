@@ -27,7 +27,7 @@ from ..models import (
     Meeting,
     MeetingStatus,
 )
-from ..selectors import COMMUNITY_MEETINGS, meeting_participants
+from ..selectors import COMMUNITY_MEETINGS, MEETING_PAGES, meeting_participants
 
 REMINDERS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
 # The code of the ValidationError a step raises when it needs confirming first;
@@ -180,8 +180,20 @@ def meeting_schedule(
     meeting.save()
     if not draft:
         _schedule_reminders(meeting)
-    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
+    _meeting_changed(meeting)
     return meeting
+
+
+def meeting_page_changed(meeting: Meeting) -> None:
+    """The meeting page shows this write from the next visit (its agenda, its
+    invitations, its attendance): once the transaction commits."""
+    MEETING_PAGES.changed(str(meeting.pk))
+
+
+def _meeting_changed(meeting: Meeting) -> None:
+    """The meeting itself changed: its page, and the community's next meeting."""
+    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
+    meeting_page_changed(meeting)
 
 
 def locked_meeting(meeting: Meeting) -> Meeting:
@@ -229,7 +241,7 @@ def meeting_announce(*, meeting: Meeting, by, confirm_short_window=False) -> Mee
     meeting.status = MeetingStatus.COLLECTING
     meeting.save(update_fields=["window", "status", "updated_at"])
     _schedule_reminders(meeting)
-    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
+    _meeting_changed(meeting)
     return meeting
 
 
@@ -332,7 +344,7 @@ def meeting_reschedule(
             community=meeting.community,
         )
         _schedule_reminders(meeting)
-    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
+    _meeting_changed(meeting)
     return meeting
 
 
@@ -353,6 +365,7 @@ def agenda_publish(*, meeting: Meeting, by, confirm: bool = False) -> Meeting:
     meeting.status = MeetingStatus.AGENDA_PUBLISHED
     meeting.agenda_published_at = now
     meeting.save(update_fields=["status", "agenda_published_at", "updated_at"])
+    _meeting_changed(meeting)
     notify(
         recipients=meeting_participants(meeting),
         kind="council_agenda_published",
@@ -395,7 +408,7 @@ def meeting_start(*, meeting: Meeting, by, confirm: bool = False) -> Meeting:
     meeting.status = MeetingStatus.IN_PROGRESS
     meeting.started_at = now
     meeting.save(update_fields=fields)
-    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
+    _meeting_changed(meeting)
     return meeting
 
 
@@ -406,7 +419,7 @@ def meeting_conclude(*, meeting: Meeting, by) -> Meeting:
     meeting.status = MeetingStatus.CONCLUDED
     meeting.concluded_at = timezone.now()
     meeting.save(update_fields=["status", "concluded_at", "updated_at"])
-    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
+    _meeting_changed(meeting)
     return meeting
 
 
@@ -442,7 +455,7 @@ def meeting_cancel(*, meeting: Meeting, by, reason: str = "") -> Meeting:
             link=meeting.get_absolute_url(),
             community=meeting.community,
         )
-    COMMUNITY_MEETINGS.changed(str(meeting.community_id))
+    _meeting_changed(meeting)
     return meeting
 
 

@@ -56,8 +56,7 @@ def agenda_item_add(request, community, pk):
 
 def _agenda_response(request, community, meeting):
     if request.htmx:
-        resident = resident_for_user(user=request.user, community=community)
-        data = meeting_detail(meeting=meeting, user=request.user, resident=resident)
+        data = meeting_detail(meeting=meeting)
         return render(
             request,
             "council/partials/_agenda.html",

@@ -4,12 +4,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.display import qr_svg
 from core.forms import apply_service_errors
+from core.fragments import KEPT_CSRF_TOKEN, Expiring, with_own_csrf_token
 from residents.access import community_view
+from residents.predicates import viewer_key
 from residents.selectors import resident_for_user
 
 from .. import services
@@ -19,7 +24,15 @@ from ..forms import (
     CancelForm,
     MeetingForm,
 )
-from ..selectors import meeting_detail, meeting_list
+from ..selectors import (
+    COMMUNITY_COUNCIL,
+    MEETING_PAGES,
+    meeting_detail,
+    meeting_invitations_of,
+    meeting_invitees,
+    meeting_list,
+    meeting_page_changes_at,
+)
 from .common import council_or_404, meeting_or_404
 
 # -- meetings ------------------------------------------------------------------
@@ -175,16 +188,48 @@ def meeting_cancel(request, community, pk):
 
 @community_view("council.view_meeting", obj=meeting_or_404, hide=True)
 def meeting_page(request, community, meeting):
+    """The meeting as everyone who sees the community alike sees it, kept
+    (selectors.MEETING_PAGES), with the reader's own invitations built live."""
+    viewer = (community.slug, get_language(), *viewer_key(request.user, community))
+
+    def build():
+        context = {
+            "community": community,
+            "meeting": meeting,
+            "item_form": AgendaItemForm(),
+            "csrf_token": KEPT_CSRF_TOKEN,
+            **meeting_detail(meeting=meeting),
+        }
+        parts = tuple(
+            render_to_string(f"council/partials/_meeting_{part}.html", context, request)
+            for part in ("head", "body")
+        )
+        return Expiring(
+            (*parts, *meeting_invitees(meeting)),
+            meeting_page_changes_at(meeting, timezone.now()),
+        )
+
+    head, body, invited, organizations_invited = MEETING_PAGES.get_or_build(
+        str(meeting.pk),
+        viewer,
+        build,
+        also=((COMMUNITY_COUNCIL, str(community.pk)),),
+    )
     resident = resident_for_user(user=request.user, community=community)
-    data = meeting_detail(meeting=meeting, user=request.user, resident=resident)
+    mine = []
+    if resident is not None and (resident.pk in invited or organizations_invited):
+        mine = meeting_invitations_of(meeting=meeting, resident=resident)
     return render(
         request,
         "council/meeting_detail.html",
         {
             "community": community,
             "meeting": meeting,
-            "item_form": AgendaItemForm(),
-            **data,
+            "head": with_own_csrf_token(head, request),
+            "body": with_own_csrf_token(body, request),
+            "my_invitations": mine,
+            # Who sees the sections of the apps above (votes, outcomes) alike.
+            "sections_variant": viewer,
         },
     )
 

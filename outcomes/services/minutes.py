@@ -26,6 +26,7 @@ from council.models import (
     MeetingStatus,
 )
 from council.quorum import compute_quorum, meeting_seats
+from council.services import meeting_page_changed
 from notifications.services import notify
 from residents.models import Resident
 from topics.selectors import consultation_summaries
@@ -449,6 +450,7 @@ def minutes_publish(
     minutes.published_at = version.created_at
     minutes.published_by = by
     minutes.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    meeting_page_changed(meeting)  # "Read the minutes" on the meeting page
     _enqueue_tell(version)
     return version
 

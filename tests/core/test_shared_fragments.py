@@ -108,3 +108,33 @@ def test_an_expiring_fragment_is_served_only_until_its_moment(kept):
     past = start - timedelta(seconds=1)
     assert fragments.get_or_build("8", (), lambda: Expiring("old", past)) == "old"
     assert fragments.get_or_build("8", (), build("new")) == "new"
+
+
+def test_a_fragment_that_depends_on_other_scopes_is_forgotten_by_each(
+    kept, django_capture_on_commit_callbacks
+):
+    fragments, built, build = kept
+    council = SharedFragments("test-council", timeout=60)
+    also = ((council, "3"), (fragments, "community-3"))
+
+    def page(value):
+        return fragments.get_or_build("meeting-7", ("zh",), build(value), also=also)
+
+    assert page("v1") == "v1"
+    assert page("v2") == "v1"  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        council.changed("4")  # another community's council
+    assert page("v3") == "v1"
+    with django_capture_on_commit_callbacks(execute=True):
+        council.changed("3")
+    assert page("v4") == "v4"
+    with django_capture_on_commit_callbacks(execute=True):
+        fragments.changed("community-3")
+    assert page("v5") == "v5"
+    with django_capture_on_commit_callbacks(execute=True):
+        fragments.changed("meeting-7")
+    assert page("v6") == "v6"
+    assert page("v7") == "v6"
+    cache.delete(council._version_key("3"))  # evicted: nothing before is trusted
+    assert page("v8") == "v8"
+    assert built == ["v1", "v4", "v5", "v6", "v8"]

@@ -152,7 +152,8 @@ def test_publishing_tells_residents_and_asks_representatives_to_confirm(
     minutes = services.minutes_for_meeting(meeting=held["meeting"])
     with django_capture_on_commit_callbacks() as callbacks:
         version = services.minutes_publish(minutes=minutes, by=social_worker)
-    assert len(callbacks) == 2  # the PDF and the news, queued once committed
+    # The PDF and the news are queued once committed (and the meeting page forgot).
+    assert len(callbacks) == 3
     assert not Notification.objects.filter(kind__startswith="outcomes_minutes").exists()
     assert tell_minutes(version.pk) > 0
     assert tell_minutes(version.pk) == 0  # a re-run tells nobody twice

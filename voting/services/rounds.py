@@ -215,6 +215,8 @@ def round_create(
             note=rules_note,
             **departures,
         )
+    # Managers see the draft on the meeting page from the next visit.
+    COMMUNITY_ROUNDS.changed(str(voting_round.community_id))
     return voting_round
 
 
