@@ -57,6 +57,12 @@ def round_for_casting(*, community, pk: int) -> VotingRound | None:
 # shows within the timeout: council does not know the list exists.
 COMMUNITY_ROUNDS = SharedFragments("community-rounds", timeout=10 * 60)
 
+# A closed round's result page never changes (round_close writes it once; nothing
+# writes a closed round), so its first pages of receipts are kept per round,
+# language and page with nothing to announce; a voter renamed shows within the
+# timeout.
+ROUND_RESULTS = SharedFragments("round-results", timeout=10 * 60)
+
 
 def rounds_for_community(*, community, page=1, status: str = ""):
     rounds = round_queryset().filter(community=community)

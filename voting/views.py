@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core.display import format_when, time_left_changes_at
 from core.forms import apply_service_errors
 from core.fragments import Expiring
-from core.params import int_or_none
+from core.params import int_or_none, kept_page_number
 from council.models import Meeting
 from residents.access import community_view
 from residents.kept import community_body
@@ -36,6 +38,8 @@ from .models import (
 
 # The list's first pages are kept rendered (selectors.COMMUNITY_ROUNDS).
 KEPT_PAGES = 10
+# A closed round's first pages of receipt codes are kept (selectors.ROUND_RESULTS).
+KEPT_RESULT_PAGES = 5
 
 
 def _visible_or_404(request, voting_round: VotingRound | None) -> VotingRound:
@@ -294,24 +298,44 @@ def round_result(request, community, pk):
     if voting_round.status != RoundStatus.CLOSED:
         messages.info(request, _("The result is shown once voting closes."))
         return redirect(voting_round.get_absolute_url())
-    result = voting_round.result
-    receipts = selectors.receipt_list(
-        voting_round=voting_round,
-        page=request.GET.get("page") or 1,
-        code=request.GET.get("code", ""),
-    )
+    code = request.GET.get("code", "")
+
+    def build():
+        result = voting_round.result
+        receipts = selectors.receipt_list(
+            voting_round=voting_round,
+            page=request.GET.get("page") or 1,
+            code=code,
+        )
+        return render_to_string(
+            "voting/partials/_round_result_body.html",
+            {
+                "community": community,
+                "round": voting_round,
+                "result": result,
+                "rows": selectors.option_counts(
+                    voting_round=voting_round, result=result
+                ),
+                "receipts": receipts,
+                "code_query": code,
+                "options_by_id": {o.pk: o for o in voting_round.options.all()},
+            },
+            request,
+        )
+
+    # A closed round's result is the same for everyone and never changes: its
+    # first pages of receipts are kept; a search for a code is built each time.
+    number = kept_page_number(request.GET.get("page"), kept=KEPT_RESULT_PAGES)
+    if set(request.GET) <= {"page"} and number:
+        body = selectors.ROUND_RESULTS.get_or_build(
+            str(voting_round.pk), (community.slug, get_language(), number), build
+        )
+    else:
+        body = build()
     return render(
         request,
         "voting/round_result.html",
-        {
-            "community": community,
-            "round": voting_round,
-            "result": result,
-            "rows": selectors.option_counts(voting_round=voting_round, result=result),
-            "receipts": receipts,
-            "code_query": request.GET.get("code", ""),
-            "options_by_id": {o.pk: o for o in voting_round.options.all()},
-        },
+        {"community": community, "round": voting_round, "body": mark_safe(body)},  # noqa: S308
     )
 
 
