@@ -16,7 +16,8 @@ from residents.models import Community, District
 from topics.models import TopicCategory, TopicStatus
 
 from . import metrics
-from .models import Export, MetricSnapshot
+from .kept import DASHBOARDS, DISTRICT_PAGES, LIVE_FIGURES_SECONDS  # noqa: F401
+from .models import MetricSnapshot
 from .services import month_bounds, month_start
 
 TREND_MONTHS = 12
@@ -138,12 +139,6 @@ class Dashboard:
     trend: Trend
     meetings: list = field(default_factory=list)
     charts: dict = field(default_factory=dict)
-    exports: list = field(default_factory=list)
-
-
-# A community's month is counted live, then kept this long (the page says when it
-# was counted): a dashboard opened again and again counts once.
-LIVE_FIGURES_SECONDS = 600
 
 
 def _live_figures(community: Community, month: date) -> tuple[dict, object]:
@@ -159,7 +154,7 @@ def _live_figures(community: Community, month: date) -> tuple[dict, object]:
     return cached
 
 
-def community_dashboard(*, community: Community, month: date, user) -> Dashboard:
+def community_dashboard(*, community: Community, month: date) -> Dashboard:
     """This month's figures, live; the months before from the daily snapshots."""
     figures, counted_at = _live_figures(community, month)
     _start, end = month_bounds(month)
@@ -208,11 +203,6 @@ def community_dashboard(*, community: Community, month: date, user) -> Dashboard
             ),
             "trend": _trend_chart(trend),
         },
-        exports=list(
-            Export.objects.filter(community=community, created_by=user)
-            .select_related("community")
-            .order_by("-created_at", "-pk")[:5]
-        ),
     )
 
 

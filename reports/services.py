@@ -15,6 +15,7 @@ from council.models import Meeting
 from residents.models import Community, Resident
 
 from . import exports, metrics
+from .kept import DASHBOARDS, DISTRICT_PAGES
 from .models import (
     EXPORT_KEEP_FOR,
     PERSONAL_KINDS,
@@ -236,4 +237,16 @@ def snapshots_make(*, month: date | None = None, community_ids=None) -> int:
                 update_fields=["figures", "computed_at"],
             )
             made += len(chunk)
+    _snapshots_changed(community_ids)
     return made
+
+
+def _snapshots_changed(community_ids) -> None:
+    """The dashboards and district pages show the new snapshots from the next visit."""
+    DASHBOARDS.changed(*(str(pk) for pk in community_ids))
+    districts = (
+        Community.objects.filter(pk__in=community_ids, district__isnull=False)
+        .values_list("district_id", flat=True)
+        .distinct()
+    )
+    DISTRICT_PAGES.changed(*(str(pk) for pk in districts))

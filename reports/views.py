@@ -1,22 +1,44 @@
 """Pages of figures, exports and the calendar feed: parse, check, call, render."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.fragments import Expiring
+from core.params import kept_page_number
 from council.models import Meeting
 from residents.access import community_view
+from residents.kept import community_body
 from residents.models import Community, District
 
 from . import metrics, selectors, services
 from .feeds import community_calendar
 from .forms import ExportForm
 from .models import CalendarFeed, Export
+
+# The district page's first pages are kept rendered (selectors.DISTRICT_PAGES).
+KEPT_DISTRICT_PAGES = 5
+DISTRICT_COLUMNS = [
+    ("name", gettext_lazy("Community")),
+    ("residents", gettext_lazy("Residents")),
+    ("participation", gettext_lazy("Participation")),
+    ("awareness", gettext_lazy("Awareness")),
+    ("sms", gettext_lazy("Received by SMS")),
+    ("offline", gettext_lazy("Reached offline")),
+    ("topics", gettext_lazy("Topics")),
+    ("satisfaction", gettext_lazy("Satisfaction")),
+    ("overdue", gettext_lazy("Overdue action items")),
+]
 
 
 def _sort(request) -> tuple[str, bool]:
@@ -29,21 +51,36 @@ def _sort(request) -> tuple[str, bool]:
 @community_view("reports.view_dashboard")
 def dashboard(request, community):
     month = selectors.parse_month(request.GET.get("month"))
-    data = selectors.community_dashboard(
-        community=community, month=month, user=request.user
+    months = selectors.months_before(
+        selectors.parse_month(None), selectors.TREND_MONTHS
     )
-    return render(
+
+    def build():
+        data = selectors.community_dashboard(community=community, month=month)
+        html = render_to_string(
+            "reports/partials/_dashboard_body.html",
+            {
+                "community": community,
+                "data": data,
+                "definitions": metrics.DEFINITIONS,
+                "months": months,
+            },
+            request,
+        )
+        # Until the month's figures are counted again (the page says when).
+        seconds = selectors.LIVE_FIGURES_SECONDS
+        return Expiring(html, data.counted_at + timedelta(seconds=seconds))
+
+    body = community_body(
+        selectors.DASHBOARDS,
         request,
-        "reports/dashboard.html",
-        {
-            "community": community,
-            "data": data,
-            "definitions": metrics.DEFINITIONS,
-            "months": selectors.months_before(
-                selectors.parse_month(None), selectors.TREND_MONTHS
-            ),
-        },
+        community,
+        # The months of the picker are kept; a month typed in is built live.
+        keep=set(request.GET) <= {"month"} and month in months,
+        choices=(f"{month:%Y-%m}",),
+        build=build,
     )
+    return render(request, "reports/dashboard.html", {"body": body})
 
 
 @community_view("reports.view_dashboard")
@@ -79,40 +116,51 @@ def district(request, district):
     district_obj = _district_for(request, district)
     month = selectors.parse_month(request.GET.get("month"))
     sort, descending = _sort(request)
-    overview = selectors.district_overview(
-        district=district_obj,
-        month=month,
-        sort=sort,
-        descending=descending,
-        page=request.GET.get("page"),
-    )
+    number = kept_page_number(request.GET.get("page"), kept=KEPT_DISTRICT_PAGES)
+
+    def build():
+        overview = selectors.district_overview(
+            district=district_obj,
+            month=month,
+            sort=sort,
+            descending=descending,
+            page=request.GET.get("page"),
+        )
+        return render_to_string(
+            "reports/partials/_district_body.html",
+            {
+                "district": district_obj,
+                "overview": overview,
+                "definitions": metrics.DEFINITIONS,
+                "month_param": f"{month:%Y-%m}",
+                "direction": "desc" if descending else "asc",
+                "page_numbers": overview.page.paginator.get_elided_page_range(
+                    overview.page.number
+                ),
+                "months": selectors.months_before(
+                    selectors.parse_month(None), selectors.TREND_MONTHS
+                ),
+                "columns": DISTRICT_COLUMNS,
+            },
+            request,
+        )
+
+    # Kept: what the page's own links ask for (an order, a month, a first page).
+    if (
+        set(request.GET) <= {"month", "sort", "dir", "page"}
+        and sort in selectors.SORTS
+        and number
+    ):
+        variant = (get_language(), f"{month:%Y-%m}", sort, descending, number)
+        body = selectors.DISTRICT_PAGES.get_or_build(
+            str(district_obj.pk), variant, build
+        )
+    else:
+        body = build()
     return render(
         request,
         "reports/district.html",
-        {
-            "district": district_obj,
-            "overview": overview,
-            "definitions": metrics.DEFINITIONS,
-            "month_param": f"{month:%Y-%m}",
-            "direction": "desc" if descending else "asc",
-            "page_numbers": overview.page.paginator.get_elided_page_range(
-                overview.page.number
-            ),
-            "months": selectors.months_before(
-                selectors.parse_month(None), selectors.TREND_MONTHS
-            ),
-            "columns": [
-                ("name", _("Community")),
-                ("residents", _("Residents")),
-                ("participation", _("Participation")),
-                ("awareness", _("Awareness")),
-                ("sms", _("Received by SMS")),
-                ("offline", _("Reached offline")),
-                ("topics", _("Topics")),
-                ("satisfaction", _("Satisfaction")),
-                ("overdue", _("Overdue action items")),
-            ],
-        },
+        {"body": mark_safe(body)},  # noqa: S308 - rendered by a template, escaped there
     )
 
 

@@ -245,18 +245,19 @@ def test_dashboard_queries_do_not_grow_with_the_community(
 
 
 def test_district_queries_do_not_grow_with_its_communities(
-    client, town, frozen, django_assert_max_num_queries
+    client, town, frozen, committed, django_assert_max_num_queries
 ):
     officer = _user(Role.DISTRICT_OFFICER, district=town.community.district)
     client.force_login(officer)
-    snapshots_make(month=date(2026, 11, 1))
     url = district_url(town.community.district, month="2026-11")
     client.get(url)  # warm caches (the inbox badge), as on a running site
+    # Each night's snapshots make the kept page be built again: measure that.
+    committed(snapshots_make, month=date(2026, 11, 1))
     small = _queries(client, django_assert_max_num_queries, url)
     for _n in range(10):
         community = CommunityFactory(district=town.community.district)
         ResidentFactory(community=community)
-    snapshots_make(month=date(2026, 11, 1))
+    committed(snapshots_make, month=date(2026, 11, 1))
     large = _queries(client, django_assert_max_num_queries, url)
     assert large == small
     assert small <= 12
