@@ -33,7 +33,13 @@ def round_queryset():
 
 
 def round_for_community(*, community, pk: int) -> VotingRound | None:
-    return round_queryset().filter(community=community, pk=pk).first()
+    voting_round = round_queryset().filter(community=community, pk=pk).first()
+    if voting_round is not None:
+        # The links to the meeting and the item need the community's slug: the
+        # round's join holds both, so no query for them.
+        voting_round.meeting.community = voting_round.community
+        voting_round.agenda_item.meeting = voting_round.meeting
+    return voting_round
 
 
 def round_for_casting(*, community, pk: int) -> VotingRound | None:
