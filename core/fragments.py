@@ -11,6 +11,7 @@ oldest out first.
 
 import hashlib
 import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -59,6 +60,20 @@ KEPT_CSRF_TOKEN = "kept-csrf-token-placeholder"
 def with_own_csrf_token(html: str, request) -> SafeString:
     """Kept HTML with the reader's CSRF token in its forms."""
     return mark_safe(html.replace(KEPT_CSRF_TOKEN, get_token(request)))  # noqa: S308
+
+
+# Kept HTML can hold a part only some readers see (their own pledge, a button on
+# what they may change) as <!--mine:KEY-->theirs<!--else-->everyone else's<!--/mine-->:
+# with_own_parts() keeps the first for a reader whose own keys hold KEY, else the
+# second. A template escapes "<" in what people wrote, so no text can forge one.
+_OWN_PART = re.compile(r"<!--mine:([\w-]+)-->(.*?)<!--else-->(.*?)<!--/mine-->", re.S)
+
+
+def with_own_parts(html: str, own: set[str]) -> SafeString:
+    """Kept HTML as `own` (the reader's keys) sees it, the markers gone."""
+    return mark_safe(  # noqa: S308 - rendered by a template, escaped there
+        _OWN_PART.sub(lambda m: m[2] if m[1] in own else m[3], html)
+    )
 
 
 class Expiring(NamedTuple):

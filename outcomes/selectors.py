@@ -1,5 +1,7 @@
 """Reads for outcome pages and minutes, each in a fixed number of queries."""
 
+from typing import NamedTuple
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, prefetch_related_objects
 
@@ -38,6 +40,24 @@ COMMENTS_SHOWN = 10
 # action item changes say so). A meeting, agenda item or organisation renamed
 # afterwards shows within the timeout: the apps below do not know the list.
 COMMUNITY_OUTCOMES = SharedFragments("community-outcomes", timeout=10 * 60)
+
+# An outcome's page tells the same story to everyone who sees it alike (language,
+# roles, whether they have a resident record), so it is kept rendered per outcome
+# until a service changes what it shows: the outcome edited, its action items and
+# their updates, its needs and pledges, its ratings, its meeting's minutes
+# published (OUTCOME_PAGES.changed(outcome id)). What the apps below show on it
+# (the topic, the meeting, who is responsible) is part of the variant; a person
+# or organisation renamed elsewhere shows within the timeout.
+OUTCOME_PAGES = SharedFragments("outcome-page", timeout=10 * 60)
+
+
+class ItemOwners(NamedTuple):
+    """Who owns an action item, kept with the page: who may post progress on it."""
+
+    pk: int
+    owner_user_id: int | None
+    owner_resident_id: int | None
+    owner_organization_id: int | None
 
 
 def outcome_list(*, community: Community, status: str = "", category: str = "", page=1):
@@ -112,11 +132,12 @@ def meeting_minutes(*, meeting_id: int, fields=("pk", "status")) -> Minutes | No
     return found[0] if found else None
 
 
-def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict:
+def outcome_story(*, outcome: Outcome) -> dict:
     """Everything the outcome page tells, in a fixed number of queries.
 
     Per action item the latest updates, per need the latest pledges; counts for
     the rest, so a page with thousands of updates or pledges costs the same.
+    The same for every reader: what is the reader's own is read by rating_of().
     """
     voting_round = None
     if outcome.voting_round_id:
@@ -174,16 +195,6 @@ def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict
     )
     if minutes is not None:
         minutes.community = outcome.community  # its link, without a query
-    mine = {"rating": None, "pledges": []}
-    if resident is not None:
-        mine["rating"] = SatisfactionRating.objects.filter(
-            outcome=outcome, resident=resident
-        ).first()
-        mine["pledges"] = list(
-            Pledge.objects.filter(need__outcome=outcome, resident=resident)
-            .exclude(status=PledgeStatus.WITHDRAWN)
-            .select_related("need")
-        )
     total = outcome.rating_count
     return {
         "round": voting_round,
@@ -199,8 +210,11 @@ def outcome_story(*, outcome: Outcome, resident: Resident | None = None) -> dict
         ],
         "comments": comments,
         "minutes": minutes,
-        "mine": mine,
     }
+
+
+def rating_of(*, outcome: Outcome, resident: Resident) -> SatisfactionRating | None:
+    return SatisfactionRating.objects.filter(outcome=outcome, resident=resident).first()
 
 
 def action_updates(*, item: ActionItem, page=1):
@@ -255,6 +269,8 @@ def action_items_user_may_update(*, user, community, items) -> set[int]:
     """Which of these action items `user` may post progress on (two queries at most).
 
     The same rule as the "outcomes.post_update" permission, for a whole page.
+    `items` are ActionItems or ItemOwners: an owner resident is told by their
+    record (one per user in a community), so no item's owner is read here.
     """
     from residents.models import Organization
     from residents.predicates import is_community_member, is_staff_or_social_worker
@@ -285,6 +301,10 @@ def action_items_user_may_update(*, user, community, items) -> set[int]:
         item.pk
         for item in items
         if item.owner_user_id == user.pk
-        or (item.owner_resident_id and item.owner_resident.user_id == user.pk)
+        or (
+            item.owner_resident_id
+            and resident is not None
+            and item.owner_resident_id == resident.pk
+        )
         or (item.owner_organization_id in org_ids)
     }

@@ -13,15 +13,25 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.display import next_local_midnight
 from core.forms import apply_service_errors
+from core.fragments import (
+    KEPT_CSRF_TOKEN,
+    Expiring,
+    with_own_csrf_token,
+    with_own_parts,
+)
 from core.params import choice_or_default, int_or_none
 from council.models import AgendaItem
 from residents.access import community_view
 from residents.kept import community_body
 from residents.models import Community
+from residents.predicates import viewer_key
 from residents.selectors import community_by_slug, resident_for_user
 from topics.models import TopicCategory
 
@@ -113,49 +123,153 @@ def outcome_list(request, community):
     )
 
 
+def _stamp(outcome) -> tuple:
+    """What the apps below show on the outcome's page: a change there is a new
+    variant of the kept page (they cannot announce to outcomes)."""
+    topic, meeting = outcome.topic, outcome.meeting
+    organization, person = (
+        outcome.responsible_organization,
+        outcome.responsible_resident,
+    )
+    return (
+        outcome.community.name,
+        outcome.agenda_item.title,
+        (meeting.title, meeting.starts_at, meeting.location),
+        topic
+        and (
+            topic.title,
+            topic.description,
+            topic.endorsement_count,
+            topic.comment_count,
+        ),
+        organization and (organization.name, organization.kind),
+        person and person.name,
+    )
+
+
+def _story(request, community, outcome, resident, forms_) -> dict:
+    """The kept part of the outcome page: the same for everyone who sees it alike.
+
+    What is each reader's own is marked in it (core.fragments.with_own_parts) or
+    left as a <!--live:...--> place for the parts built for each reader.
+    """
+    user = request.user
+    implemented = outcome.status == OutcomeStatus.IMPLEMENTED
+
+    def build():
+        story = selectors.outcome_story(outcome=outcome)
+        may_pledge = user.has_perm("outcomes.pledge", community) and not implemented
+        html = render_to_string(
+            "outcomes/partials/_outcome_story.html",
+            {
+                "community": community,
+                "outcome": outcome,
+                "pledge_form": forms_.get("pledge_form")
+                or (PledgeForm() if may_pledge else None),
+                "pledge_error_need": forms_.get("pledge_error_need"),
+                "need_form": NeedForm()
+                if user.has_perm("outcomes.manage_pledges", community)
+                and not implemented
+                else None,
+                "csrf_token": KEPT_CSRF_TOKEN,
+                **story,
+            },
+            request,
+        )
+        owners = [
+            selectors.ItemOwners(
+                item.pk,
+                item.owner_user_id,
+                item.owner_resident_id,
+                item.owner_organization_id,
+            )
+            for item in story["items"]
+        ]
+        # An action item becomes overdue at midnight.
+        return Expiring({"html": html, "owners": owners}, next_local_midnight())
+
+    if forms_:  # a form sent back with its errors: for this reader alone
+        return build().value
+    variant = (
+        community.slug,
+        get_language(),
+        *viewer_key(user, community),
+        resident is not None,
+        _stamp(outcome),
+    )
+    return selectors.OUTCOME_PAGES.get_or_build(str(outcome.pk), variant, build)
+
+
+def _own_parts(request, community, outcome, resident, forms_) -> dict[str, str]:
+    """The parts of the outcome page built for each reader, by their place."""
+    user = request.user
+    parts = {"<!--live:rating-form-->": "", "<!--live:action-form-->": ""}
+    if user.has_perm("outcomes.manage_action_items", community):
+        parts["<!--live:action-form-->"] = render_to_string(
+            "outcomes/partials/_action_item_form.html",
+            {
+                "community": community,
+                "outcome": outcome,
+                "action_form": ActionItemForm(community=community),
+            },
+            request,
+        )
+    if outcome.status == OutcomeStatus.IMPLEMENTED and user.has_perm(
+        "outcomes.rate", community
+    ):
+        rating = (
+            selectors.rating_of(outcome=outcome, resident=resident)
+            if resident is not None
+            else None
+        )
+        rating_form = forms_.get("rating_form")
+        if rating_form is None and resident is not None:
+            rating_form = RatingForm(
+                initial={"score": rating.score, "comment": rating.comment}
+                if rating
+                else None
+            )
+        if rating_form is not None:
+            parts["<!--live:rating-form-->"] = render_to_string(
+                "outcomes/partials/_rating_form.html",
+                {
+                    "community": community,
+                    "outcome": outcome,
+                    "rating_form": rating_form,
+                    "rating": rating,
+                    "rating_until": services.rating_changeable_until(rating)
+                    if rating
+                    else None,
+                },
+                request,
+            )
+    return parts
+
+
 def _detail_context(request, community, outcome, **forms_) -> dict:
     user = request.user
-    may = {
-        "rate": user.has_perm("outcomes.rate", community),
-        "pledge": user.has_perm("outcomes.pledge", community),
-        "actions": user.has_perm("outcomes.manage_action_items", community),
-        "pledges": user.has_perm("outcomes.manage_pledges", community),
-    }
     resident = (
-        resident_for_user(user=request.user, community=community)
+        resident_for_user(user=user, community=community)
         if user.has_perm("residents.view_community", community)
         else None
     )
-    story = selectors.outcome_story(outcome=outcome, resident=resident)
-    may_update = selectors.action_items_user_may_update(
-        user=request.user, community=community, items=story["items"]
-    )
-    can_post = {item.pk: item.pk in may_update for item in story["items"]}
-    implemented = outcome.status == OutcomeStatus.IMPLEMENTED
-    rating_form = forms_.get("rating_form")
-    if rating_form is None and may["rate"] and implemented and resident is not None:
-        mine = story["mine"]["rating"]
-        rating_form = RatingForm(
-            initial={"score": mine.score, "comment": mine.comment} if mine else None
+    kept = _story(request, community, outcome, resident, forms_)
+    own = {
+        f"i{pk}"
+        for pk in selectors.action_items_user_may_update(
+            user=user, community=community, items=kept["owners"]
         )
-    return {
-        "community": community,
-        "outcome": outcome,
-        "resident": resident,
-        "can_post": can_post,
-        "pledge_form": forms_.get("pledge_form")
-        or (PledgeForm() if may["pledge"] and not implemented else None),
-        "pledge_error_need": forms_.get("pledge_error_need"),
-        "action_form": forms_.get("action_form")
-        or (ActionItemForm(community=community) if may["actions"] else None),
-        "need_form": forms_.get("need_form")
-        or (NeedForm() if may["pledges"] and not implemented else None),
-        "rating_form": rating_form if may["rate"] and implemented else None,
-        "rating_until": services.rating_changeable_until(story["mine"]["rating"])
-        if story["mine"]["rating"]
-        else None,
-        **story,
     }
+    if resident is not None:
+        own.add(f"r{resident.pk}")
+    html = with_own_parts(kept["html"], own)
+    for place, part in _own_parts(
+        request, community, outcome, resident, forms_
+    ).items():
+        html = html.replace(place, part)
+    if KEPT_CSRF_TOKEN in html:
+        html = with_own_csrf_token(html, request)
+    return {"community": community, "outcome": outcome, "story": mark_safe(html)}  # noqa: S308
 
 
 def outcome_detail(request, community, pk):

@@ -30,7 +30,7 @@ from ..models import (
     OutcomeStatus,
 )
 from ..predicates import may_update_action_item
-from ..selectors import COMMUNITY_OUTCOMES
+from ..selectors import COMMUNITY_OUTCOMES, OUTCOME_PAGES
 from .common import (
     locked_outcome,
     require_text,
@@ -128,6 +128,7 @@ def _recount(outcome: Outcome, *, by=None) -> Outcome:
         fields.append("implemented_at")
     outcome.save(update_fields=fields)
     COMMUNITY_OUTCOMES.changed(str(outcome.community_id))
+    OUTCOME_PAGES.changed(str(outcome.pk))
     if became_implemented:
         outcome_invite_ratings(outcome=outcome)
     return outcome
@@ -244,6 +245,7 @@ def action_item_change(
             "updated_at",
         ]
     )
+    OUTCOME_PAGES.changed(str(outcome.pk))
     if moved:
         _schedule_reminders(item)
     return item

@@ -42,6 +42,7 @@ from ..models import (
     MinutesVersion,
     Outcome,
 )
+from ..selectors import OUTCOME_PAGES
 
 SCHEMA = 1
 # A PDF asked for this long ago and not built is asked for again (a lost task).
@@ -451,6 +452,15 @@ def minutes_publish(
     minutes.published_by = by
     minutes.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     meeting_page_changed(meeting)  # "Read the minutes" on the meeting page
+    # Each outcome's page links to the published minutes.
+    OUTCOME_PAGES.changed(
+        *(
+            str(pk)
+            for pk in Outcome.objects.filter(meeting=meeting).values_list(
+                "pk", flat=True
+            )
+        )
+    )
     _enqueue_tell(version)
     return version
 

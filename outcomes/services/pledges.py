@@ -19,6 +19,7 @@ from ..models import (
     PledgeReceipt,
     PledgeStatus,
 )
+from ..selectors import OUTCOME_PAGES
 from .common import locked_outcome, require_text, same_community
 
 
@@ -52,6 +53,7 @@ def _recount(need: PledgeNeed) -> PledgeNeed:
     need.received_total = totals["received"] or 0
     need.pledge_count = totals["count"]
     need.save(update_fields=["pledged_total", "received_total", "pledge_count"])
+    OUTCOME_PAGES.changed(str(need.outcome_id))
     return need
 
 
@@ -66,6 +68,7 @@ def pledge_need_add(
     )
     unit = require_text(unit, "unit", _("Give the unit, e.g. books or yuan."), limit=20)
     last = PledgeNeed.objects.filter(outcome=outcome).order_by("-position").first()
+    OUTCOME_PAGES.changed(str(outcome.pk))
     return PledgeNeed.objects.create(
         outcome=outcome,
         community=outcome.community,

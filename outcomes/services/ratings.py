@@ -11,7 +11,7 @@ from core.display import format_day
 from residents.models import Resident
 
 from ..models import Outcome, OutcomeStatus, SatisfactionRating
-from ..selectors import COMMUNITY_OUTCOMES
+from ..selectors import COMMUNITY_OUTCOMES, OUTCOME_PAGES
 from .common import locked_outcome
 
 RATING_CHANGE_DAYS = 30
@@ -79,6 +79,7 @@ def rating_submit(
         outcome.rating_total += score
         outcome.save(update_fields=["rating_count", "rating_total"])
         COMMUNITY_OUTCOMES.changed(str(outcome.community_id))
+        OUTCOME_PAGES.changed(str(outcome.pk))
         return rating, True
     until = rating_changeable_until(rating)
     if now >= until:
@@ -96,6 +97,7 @@ def rating_submit(
     outcome.rating_total += score - rating.score
     outcome.save(update_fields=["rating_total"])
     COMMUNITY_OUTCOMES.changed(str(outcome.community_id))
+    OUTCOME_PAGES.changed(str(outcome.pk))
     rating.score = score
     rating.comment = comment
     rating.updated_at = now

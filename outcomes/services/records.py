@@ -11,7 +11,7 @@ from topics.services import topic_mark_decided
 from voting.models import RoundStatus, VotingRound
 
 from ..models import Outcome
-from ..selectors import COMMUNITY_OUTCOMES
+from ..selectors import COMMUNITY_OUTCOMES, OUTCOME_PAGES
 from .common import locked_outcome, require_text, same_community
 
 # An outcome is recorded once the meeting has opened.
@@ -159,4 +159,5 @@ def outcome_update(
         ]
     )
     COMMUNITY_OUTCOMES.changed(str(outcome.community_id))
+    OUTCOME_PAGES.changed(str(outcome.pk))
     return outcome
