@@ -69,6 +69,7 @@ def test_each_change_to_the_story_shows_at_once(
         status=ActionStatus.DONE,
     )
     assert "1 项落实事项已完成 1 项" in page(resident_user, outcome)
+    assert "4 星：" not in page(staff_user, outcome)  # kept for staff too
     outcome.refresh_from_db()
     committed(
         services.rating_submit,
