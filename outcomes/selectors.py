@@ -86,18 +86,26 @@ def status_counts(*, community: Community) -> dict[str, int]:
 
 
 def outcome_for_community(*, community: Community, pk: int) -> Outcome | None:
-    return (
+    """The outcome with what its page shows of the apps below, in one query.
+
+    Without the community (the page has it) nor an order (one row at most): the
+    joins and the ORDER BY cost as much to build as the kept page to serve.
+    """
+    found = list(
         Outcome.objects.filter(community=community, pk=pk)
         .select_related(
-            "community",
             "agenda_item",
             "meeting",
             "topic",
             "responsible_organization",
             "responsible_resident",
         )
-        .first()
+        .order_by()[:1]
     )
+    if not found:
+        return None
+    found[0].community = community
+    return found[0]
 
 
 def _latest_per(queryset, parent_field: str, parents, *, order, limit) -> dict:
@@ -214,7 +222,9 @@ def outcome_story(*, outcome: Outcome) -> dict:
 
 
 def rating_of(*, outcome: Outcome, resident: Resident) -> SatisfactionRating | None:
-    return SatisfactionRating.objects.filter(outcome=outcome, resident=resident).first()
+    """The resident's rating of the outcome (one at most: no order to build)."""
+    found = SatisfactionRating.objects.filter(outcome=outcome, resident=resident)
+    return next(iter(found.order_by()[:1]), None)
 
 
 def action_updates(*, item: ActionItem, page=1):

@@ -6,6 +6,7 @@ show nothing personal, no resident's name. Everything that writes needs the
 role in the outcome's community.
 """
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,7 @@ from core.forms import apply_service_errors
 from core.fragments import (
     KEPT_CSRF_TOKEN,
     Expiring,
+    FragmentMemo,
     with_own_csrf_token,
     with_own_parts,
 )
@@ -57,6 +59,9 @@ from .models import (
 
 # The list's first pages are kept rendered (selectors.COMMUNITY_OUTCOMES).
 KEPT_PAGES = 10
+# Crispy's rendering of a blank form, per language (rendering one cost as much as
+# the rest of a kept outcome page).
+BLANK_FORMS = FragmentMemo(size=64)
 
 
 def _community(request, slug) -> Community:
@@ -230,12 +235,19 @@ def _own_parts(request, community, outcome, resident, forms_) -> dict[str, str]:
                 else None
             )
         if rating_form is not None:
+            if rating_form.is_bound or rating_form.initial:
+                fields = as_crispy_form(rating_form)
+            else:  # the blank form most readers get: the same until a deploy
+                fields = BLANK_FORMS.get_or_render(
+                    ("rating", get_language()), lambda: as_crispy_form(RatingForm())
+                )
             parts["<!--live:rating-form-->"] = render_to_string(
                 "outcomes/partials/_rating_form.html",
                 {
                     "community": community,
                     "outcome": outcome,
                     "rating_form": rating_form,
+                    "rating_fields": fields,
                     "rating": rating,
                     "rating_until": services.rating_changeable_until(rating)
                     if rating
