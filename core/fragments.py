@@ -104,11 +104,20 @@ class SharedFragments:
     `timeout` bounds what a change no service announces (an author renamed) keeps.
     A build may return `Expiring(value, until)`: the entry is served only before
     `until`.
+
+    What is built may depend on other scopes too: `also` (to get_or_build, or in
+    kept_or_built's wanted) names other (fragments, scope) pairs, and `follows`
+    other fragments whose same scope (a community's id) every entry depends on.
+    An entry is served only while none of them has changed either: a page of a
+    higher app is so forgotten by a lower app's services, which cannot name it.
     """
 
-    def __init__(self, name: str, *, timeout: int):
+    def __init__(
+        self, name: str, *, timeout: int, follows: tuple["SharedFragments", ...] = ()
+    ):
         self.name = name
         self.timeout = timeout
+        self.follows = tuple(follows)
 
     def _version_key(self, scope: str) -> str:
         return f"fragment-version:{self.name}:{scope}"
@@ -130,8 +139,14 @@ class SharedFragments:
         # "2": entries that carry an expiry (a deploy never reads the older kind).
         return self._version_key(scope), f"fragment:2:{self.name}:{scope}:{digest}"
 
+    def _depends_on(self, scope: str, also) -> tuple:
+        """(fragments, version key) of every scope an entry of `scope` depends on."""
+        pairs = ((self, scope), *((f, scope) for f in self.follows), *also)
+        return tuple((fragments, fragments._version_key(s)) for fragments, s in pairs)
+
     def _hit(self, found: dict, version_keys: tuple, entry_key: str):
-        versions, entry = [found.get(key) for key in version_keys], found.get(entry_key)
+        versions = [found.get(key) for _owner, key in version_keys]
+        entry = found.get(entry_key)
         if (
             None not in versions
             and entry is not None
@@ -150,7 +165,9 @@ class SharedFragments:
         return version
 
     def _build(self, found: dict, version_keys: tuple, entry_key, build):
-        versions = _one_or_all([self._version(found, key) for key in version_keys])
+        versions = _one_or_all(
+            [owner._version(found, key) for owner, key in version_keys]
+        )
         value, until = build(), None
         if isinstance(value, Expiring):
             value, until = value.value, value.until and value.until.timestamp()
@@ -177,7 +194,7 @@ class SharedFragments:
 
 def _one_or_all(versions: list):
     """What an entry stores: its scope's version, or the tuple of every scope's
-    it depends on (`also`)."""
+    it depends on (`follows`, `also`)."""
     return versions[0] if len(versions) == 1 else tuple(versions)
 
 
@@ -191,13 +208,14 @@ def kept_or_built(wanted: list[tuple]) -> list:
     """
     keyed = []
     for fragments, scope, variant, build, *rest in wanted:
-        version_key, entry_key = fragments._keys(scope, variant)
-        also = tuple(
-            other._version_key(other_scope) for other, other_scope in (rest or [()])[0]
-        )
-        keyed.append((fragments, build, (version_key, *also), entry_key))
+        _version_key, entry_key = fragments._keys(scope, variant)
+        versions = fragments._depends_on(scope, rest[0] if rest else ())
+        keyed.append((fragments, build, versions, entry_key))
     found = cache.get_many(
-        list({key for *_, versions, entry in keyed for key in (*versions, entry)})
+        list(
+            {key for *_, versions, entry in keyed for _o, key in versions}
+            | {entry for *_, entry in keyed}
+        )
     )
     values = []
     for fragments, build, version_keys, entry_key in keyed:
