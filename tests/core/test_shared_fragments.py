@@ -138,3 +138,28 @@ def test_a_fragment_that_depends_on_other_scopes_is_forgotten_by_each(
     cache.delete(council._version_key("3"))  # evicted: nothing before is trusted
     assert page("v8") == "v8"
     assert built == ["v1", "v4", "v5", "v6", "v8"]
+
+
+def test_an_entry_follows_the_changes_of_the_fragments_it_names(
+    kept, django_capture_on_commit_callbacks
+):
+    """A higher app's page kept with `follows` is forgotten by a lower app's
+    announcement about the same scope, and by its own; not by another scope's."""
+    _fragments, built, build = kept
+    lower = SharedFragments("test-lower", timeout=60)
+    page = SharedFragments("test-page", timeout=60, follows=(lower,))
+    assert page.get_or_build("7", (), build("p1")) == "p1"
+    assert page.get_or_build("7", (), build("p2")) == "p1"  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        lower.changed("8")
+    assert page.get_or_build("7", (), build("p3")) == "p1"  # another scope
+    with django_capture_on_commit_callbacks(execute=True):
+        lower.changed("7")
+    assert page.get_or_build("7", (), build("p4")) == "p4"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.changed("7")
+    assert page.get_or_build("7", (), build("p5")) == "p5"
+    cache.delete(lower._version_key("7"))  # evicted: nothing before is trusted
+    assert page.get_or_build("7", (), build("p6")) == "p6"
+    assert page.get_or_build("7", (), build("p7")) == "p6"
+    assert built == ["p1", "p4", "p5", "p6"]
