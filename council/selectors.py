@@ -28,6 +28,7 @@ from django.utils.translation import pgettext_lazy
 from core.display import local_day, next_local_midnight, time_left_changes_at
 from core.fragments import SharedFragments
 from residents.models import Resident
+from residents.selectors import COMMUNITY_RESIDENTS, HOME_ORGANIZATIONS
 from topics.models import Topic, TopicEvent, TopicEventKind, TopicStatus
 
 from .models import (
@@ -73,6 +74,20 @@ COMMUNITY_COUNCIL = SharedFragments("community-council", timeout=10 * 60)
 # or the council's seats (COMMUNITY_COUNCIL); the timeline moves on its own
 # (core.fragments.Expiring, meeting_page_changes_at).
 MEETING_PAGES = SharedFragments("meeting-pages", timeout=10 * 60)
+
+# A meeting's check-in list (its first pages, no search) is the same for everyone
+# who sees the community alike, so it is kept rendered per community, meeting and
+# viewer until what it shows changes: a check-in, an invitation or the agenda's
+# order (their services say so through services.meeting_page_changed); the
+# seats and the quorum rules (it follows COMMUNITY_COUNCIL); a resident's record
+# or an organisation (it follows the residents app's announcements). The
+# meeting's own status, date and title are read with each request and are part
+# of what it is kept by.
+MEETING_CHECK_IN = SharedFragments(
+    "meeting-check-in",
+    timeout=10 * 60,
+    follows=(COMMUNITY_COUNCIL, COMMUNITY_RESIDENTS, HOME_ORGANIZATIONS),
+)
 
 
 def _current_seats(council: Council, today):

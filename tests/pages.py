@@ -12,9 +12,12 @@ def opened(user, path: str) -> str:
     return page.content.decode()
 
 
-def kept_served(user, path: str, assert_max_queries, *, opens: int = 1) -> str:
+def kept_served(
+    user, path: str, assert_max_queries, *, opens: int = 1, lookups: int = 0
+) -> str:
     """The HTML at `path` once kept (after `opens` visits): the session's row and
-    the login are all it may ask the database; any answer but 200 fails.
+    the login are all it may ask the database, and `lookups` more for what the
+    URL names (the meeting whose check-in list it is); any answer but 200 fails.
 
     `assert_max_queries` is pytest-django's django_assert_max_num_queries.
     """
@@ -22,7 +25,7 @@ def kept_served(user, path: str, assert_max_queries, *, opens: int = 1) -> str:
     client.force_login(user)
     for _ in range(opens):
         client.get(path)
-    with assert_max_queries(2):  # the session's row and the login
+    with assert_max_queries(2 + lookups):  # the session's row and the login
         page = client.get(path)
     assert page.status_code == 200, (path, page.status_code)
     return page.content.decode()

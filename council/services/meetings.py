@@ -27,7 +27,12 @@ from ..models import (
     Meeting,
     MeetingStatus,
 )
-from ..selectors import COMMUNITY_MEETINGS, MEETING_PAGES, meeting_participants
+from ..selectors import (
+    COMMUNITY_MEETINGS,
+    MEETING_CHECK_IN,
+    MEETING_PAGES,
+    meeting_participants,
+)
 
 REMINDERS = {"24h": timedelta(hours=24), "2h": timedelta(hours=2)}
 # The code of the ValidationError a step raises when it needs confirming first;
@@ -185,9 +190,10 @@ def meeting_schedule(
 
 
 def meeting_page_changed(meeting: Meeting) -> None:
-    """The meeting page shows this write from the next visit (its agenda, its
-    invitations, its attendance): once the transaction commits."""
+    """The meeting page and its check-in list show this write from the next visit
+    (its agenda, its invitations, its attendance): once the transaction commits."""
     MEETING_PAGES.changed(str(meeting.pk))
+    MEETING_CHECK_IN.changed(str(meeting.community_id))
 
 
 def _meeting_changed(meeting: Meeting) -> None:

@@ -7,15 +7,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.display import qr_svg
 from core.forms import apply_service_errors
-from core.params import query_text
+from core.fragments import KEPT_CSRF_TOKEN, with_own_csrf_token
+from core.params import kept_page_number, query_text
 from residents.access import community_view
 from residents.models import Resident
+from residents.predicates import viewer_key
 from residents.selectors import resident_for_user
 
 from .. import services
@@ -29,14 +33,16 @@ from ..models import (
     Invitation,
 )
 from ..quorum import meeting_quorum
-from ..selectors import check_in_page
-from .common import meeting_or_404
+from ..selectors import MEETING_CHECK_IN, check_in_page
+from .common import meeting_alone_or_404, meeting_or_404
 
 # -- attendance -------------------------------------------------------------------
 
 
 # Search first: a page the size of a phone screen or two, and the name box above it.
 CHECK_IN_PAGE_SIZE = 20
+# The list's first pages without a search are kept rendered (MEETING_CHECK_IN).
+KEPT_PAGES = 10
 
 
 def _attendance_context(request, community, meeting):
@@ -64,13 +70,56 @@ def _attendance_context(request, community, meeting):
     }
 
 
+def _attendance_page(request, community, meeting, context: dict, *, status=200):
+    body = render_to_string(
+        "council/partials/_attendance_body.html", context, request=request
+    )
+    return _attendance_response(request, community, meeting, body, status=status)
+
+
+def _attendance_response(request, community, meeting, body: str, *, status=200):
+    return render(
+        request,
+        "council/attendance.html",
+        {
+            "community": community,
+            "meeting": meeting,
+            "body": with_own_csrf_token(body, request),
+        },
+        status=status,
+    )
+
+
 @community_view(
-    "council.view_attendance", obj=meeting_or_404, hide="council.view_meeting"
+    "council.view_attendance", obj=meeting_alone_or_404, hide="council.view_meeting"
 )
 def attendance(request, community, meeting):
-    context = _attendance_context(request, community, meeting)
-    context["observer_form"] = ObserverForm(community=community)
-    return render(request, "council/attendance.html", context)
+    def build() -> str:
+        context = _attendance_context(request, community, meeting)
+        context["observer_form"] = ObserverForm(community=community)
+        context["csrf_token"] = KEPT_CSRF_TOKEN
+        return render_to_string(
+            "council/partials/_attendance_body.html", context, request=request
+        )
+
+    # Kept: the pages the list's own links lead to, without a search. A search,
+    # or any other parameter, is built for its reader alone.
+    number = kept_page_number(request.GET.get("page"), kept=KEPT_PAGES)
+    if set(request.GET) <= {"page"} and number is not None:
+        variant = (
+            meeting.pk,
+            meeting.status,
+            meeting.starts_at.isoformat(),
+            meeting.title,
+            community.slug,
+            get_language(),
+            *viewer_key(request.user, community),
+            number,
+        )
+        body = MEETING_CHECK_IN.get_or_build(str(community.pk), variant, build)
+    else:
+        body = build()
+    return _attendance_response(request, community, meeting, body)
 
 
 @community_view("council.view_meeting", obj=meeting_or_404, hide=True)
@@ -147,7 +196,7 @@ def attendance_add_observer(request, community, pk):
             )
     context = _attendance_context(request, community, meeting)
     context["observer_form"] = form
-    return render(request, "council/attendance.html", context, status=400)
+    return _attendance_page(request, community, meeting, context, status=400)
 
 
 def _check_in_url(request, meeting) -> str:

@@ -29,6 +29,16 @@ def meeting_or_404(community, pk, user) -> Meeting:
     )
 
 
+def meeting_alone_or_404(community, pk, user) -> Meeting:
+    """meeting_or_404 without its council and window, for a page kept rendered
+    (the check-in list): the meeting's row alone, its community the URL's."""
+    meeting = get_object_or_404(
+        meetings_visible_to(user=user, community=community), pk=pk
+    )
+    meeting.community = community
+    return meeting
+
+
 def agenda_item_or_404(meeting, item_pk) -> AgendaItem:
     return get_object_or_404(
         AgendaItem.objects.select_related("topic"), pk=item_pk, meeting=meeting
