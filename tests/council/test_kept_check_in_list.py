@@ -15,7 +15,7 @@ from django.utils import timezone
 from council import services
 from council.models import AgendaItem, Invitation, SeatKind
 from residents import services as resident_services
-from tests.council.factories import publish, schedule
+from tests.council.factories import schedule
 from tests.factories import OrganizationFactory, ResidentFactory
 from tests.pages import kept_served, opened
 
@@ -185,17 +185,18 @@ def test_a_renamed_resident_or_organisation_shows(
     assert "青山物业" in html and "绿叶物业" not in html
 
 
-def test_the_meeting_opening_shows_without_an_announcement(
-    community, seated, staff_user
+def test_the_meeting_ending_shows_without_an_announcement(
+    open_meeting, seated, staff_user
 ):
     """The meeting's status is read with each request: its buttons follow it."""
-    meeting = publish(schedule(community, by=staff_user), by=staff_user)
-    kept = check_in_list(staff_user, meeting)
-    assert 'name="status"' in kept  # staff record attendance once published
-    qr = reverse("council:check_in_qr", args=[community.slug, meeting.pk])
-    assert qr not in kept
-    services.meeting_start(meeting=meeting, by=staff_user, confirm=True)
-    assert qr in check_in_list(staff_user, meeting)
+    qr = reverse(
+        "council:check_in_qr", args=[open_meeting.community.slug, open_meeting.pk]
+    )
+    kept = check_in_list(staff_user, open_meeting)
+    assert 'name="status"' in kept and qr in kept
+    services.meeting_conclude(meeting=open_meeting, by=staff_user)  # not announced
+    ended = check_in_list(staff_user, open_meeting)
+    assert 'name="status"' not in ended and qr not in ended
 
 
 def test_a_search_is_read_each_time(open_meeting, seated, staff_user):
