@@ -31,7 +31,8 @@ def meeting_or_404(community, pk, user) -> Meeting:
 
 def meeting_alone_or_404(community, pk, user) -> Meeting:
     """meeting_or_404 without its council and window, for a page kept rendered
-    (the check-in list): the meeting's row alone, its community the URL's."""
+    (the meeting page, the check-in list): the meeting's row alone, its community
+    the URL's; what is built reads the others when it needs them."""
     meeting = get_object_or_404(
         meetings_visible_to(user=user, community=community), pk=pk
     )

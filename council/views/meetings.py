@@ -33,7 +33,7 @@ from ..selectors import (
     meeting_list,
     meeting_page_changes_at,
 )
-from .common import council_or_404, meeting_or_404
+from .common import council_or_404, meeting_alone_or_404, meeting_or_404
 
 # -- meetings ------------------------------------------------------------------
 
@@ -186,7 +186,7 @@ def meeting_cancel(request, community, pk):
     )
 
 
-@community_view("council.view_meeting", obj=meeting_or_404, hide=True)
+@community_view("council.view_meeting", obj=meeting_alone_or_404, hide=True)
 def meeting_page(request, community, meeting):
     """The meeting as everyone who sees the community alike sees it, kept
     (selectors.MEETING_PAGES), with the reader's own invitations built live."""
