@@ -42,6 +42,14 @@ def round_for_community(*, community, pk: int) -> VotingRound | None:
     return voting_round
 
 
+def round_alone(*, community, pk: int) -> VotingRound | None:
+    """The round's row, its community the caller's: enough to ask who may see it."""
+    found = list(VotingRound.objects.filter(community=community, pk=pk).order_by()[:1])
+    for voting_round in found:
+        voting_round.community = community
+    return found[0] if found else None
+
+
 def round_for_casting(*, community, pk: int) -> VotingRound | None:
     """The round with only what casting reads (its community and options).
 

@@ -292,15 +292,20 @@ def round_open(request, community, pk):
 
 @community_view("voting.view_rounds")
 def round_result(request, community, pk):
-    voting_round = _closed_if_due(
-        community, _round(request, community, pk), database_now()
+    # The round's row alone: a closed round's page is kept, and what it shows of
+    # the meeting, the item and the result is read only to build it.
+    voting_round = _visible_or_404(
+        request, selectors.round_alone(community=community, pk=pk)
     )
+    if voting_round.is_open:
+        voting_round = _closed_if_due(community, voting_round, database_now())
     if voting_round.status != RoundStatus.CLOSED:
         messages.info(request, _("The result is shown once voting closes."))
         return redirect(voting_round.get_absolute_url())
     code = request.GET.get("code", "")
 
     def build():
+        voting_round = selectors.round_for_community(community=community, pk=pk)
         result = voting_round.result
         receipts = selectors.receipt_list(
             voting_round=voting_round,
