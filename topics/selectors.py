@@ -114,11 +114,11 @@ COMMUNITY_TOPICS = SharedFragments("community-topics", timeout=10 * 60)
 
 
 def topic_detail(*, community: Community, pk: int) -> Topic:
-    """One topic with its photos and full history; raises Topic.DoesNotExist."""
+    """One topic; raises Topic.DoesNotExist. Its photos and history are read by
+    the page that shows them (kept: topics.views._topic_story)."""
     topic = (
         Topic.objects.filter(community=community)
         .select_related("submitter", "recorded_by", "window", "merged_into")
-        .prefetch_related("photos", "events__actor")
         .get(pk=pk)
     )
     topic.community = community  # the page has it already: no join for it

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -356,6 +358,37 @@ def _comment_page(request, community, topic, start: int) -> dict:
     }
 
 
+def _topic_story(request, community, topic) -> dict:
+    """The topic's photos and history, the same for everyone who sees the
+    community alike: kept (selectors.COMMUNITY_TOPICS) until a topics service
+    changes the topic (every event of its history is written by one)."""
+
+    def build():
+        prefetch_related_objects([topic], "photos", "events__actor")
+        context = {
+            "community": community,
+            "topic": topic,
+            "photos": list(topic.photos.all()),
+            "events": list(topic.events.all()),
+        }
+        return tuple(
+            render_to_string(f"topics/partials/_{part}.html", context, request)
+            for part in ("photos", "history")
+        )
+
+    variant = (
+        "story",
+        topic.pk,
+        community.slug,
+        translation.get_language(),
+        *viewer_key(request.user, community),
+    )
+    photos, history = selectors.COMMUNITY_TOPICS.get_or_build(
+        str(community.pk), variant, build
+    )
+    return {"photos_html": mark_safe(photos), "history_html": mark_safe(history)}  # noqa: S308
+
+
 @community_view("topics.view_topics", obj=topic_in_url)
 def topic_detail(request, community, topic):
     resident = resident_for_user(user=request.user, community=community)
@@ -372,8 +405,7 @@ def topic_detail(request, community, topic):
         {
             "community": community,
             "topic": topic,
-            "photos": list(topic.photos.all()),
-            "events": list(topic.events.all()),
+            **_topic_story(request, community, topic),
             **comment_page,
             **_comment_urls(community, topic),
             "resident": resident,

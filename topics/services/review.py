@@ -191,6 +191,7 @@ def topic_record_vote(
 ) -> TopicEvent:
     """Note in the topic's history how the council voted on it."""
     topic = lock(topic)
+    COMMUNITY_TOPICS.changed(str(topic.community_id))  # the topic page's history
     return record_event(
         topic,
         TopicEventKind.VOTED,
