@@ -53,3 +53,12 @@ def kept_page_number(value, *, kept: int) -> int | None:
         return 1
     number = int_or_none(value)
     return number if number is not None and number <= kept else None
+
+
+def kept_page(params, *, kept: int, also=()) -> int | None:
+    """The page a list's own link asks for, when it is kept rendered: the query
+    holds `page` and the keys `also` names alone (a month, an order), and asks for
+    one of the first `kept` pages. None for anything else: built for its reader."""
+    if not set(params) <= {"page", *also}:
+        return None
+    return kept_page_number(params.get("page"), kept=kept)

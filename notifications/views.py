@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.fragments import KEPT_CSRF_TOKEN, with_own_csrf_token
 from core.http import safe_next
-from core.params import kept_page_number
+from core.params import kept_page
 from residents.access import community_view
 from residents.models import Resident
 
@@ -49,7 +49,7 @@ def inbox(request):
 
     # Kept: the pages the links lead to (?page=N, the first pages). Anything
     # else is built for its reader alone, so no one fills the cache.
-    if set(request.GET) <= {"page"} and kept_page_number(number, kept=KEPT_INBOX_PAGES):
+    if kept_page(request.GET, kept=KEPT_INBOX_PAGES):
         variant = (get_language(), request.get_full_path())
         body = selectors.INBOX_PAGES.get_or_build(str(request.user.pk), variant, build)
     else:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.fragments import Expiring
-from core.params import kept_page_number
+from core.params import kept_page
 from council.models import Meeting
 from residents.access import community_view
 from residents.kept import community_body
@@ -116,7 +116,9 @@ def district(request, district):
     district_obj = _district_for(request, district)
     month = selectors.parse_month(request.GET.get("month"))
     sort, descending = _sort(request)
-    number = kept_page_number(request.GET.get("page"), kept=KEPT_DISTRICT_PAGES)
+    number = kept_page(
+        request.GET, kept=KEPT_DISTRICT_PAGES, also=("month", "sort", "dir")
+    )
 
     def build():
         overview = selectors.district_overview(
@@ -146,11 +148,7 @@ def district(request, district):
         )
 
     # Kept: what the page's own links ask for (an order, a month, a first page).
-    if (
-        set(request.GET) <= {"month", "sort", "dir", "page"}
-        and sort in selectors.SORTS
-        and number
-    ):
+    if number and sort in selectors.SORTS:
         variant = (get_language(), f"{month:%Y-%m}", sort, descending, number)
         body = selectors.DISTRICT_PAGES.get_or_build(
             str(district_obj.pk), variant, build

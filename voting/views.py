@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core.display import format_when, time_left_changes_at
 from core.forms import apply_service_errors
 from core.fragments import Expiring
-from core.params import int_or_none, kept_page_number
+from core.params import int_or_none, kept_page
 from council.models import Meeting
 from residents.access import community_view
 from residents.kept import community_body
@@ -330,8 +330,8 @@ def round_result(request, community, pk):
 
     # A closed round's result is the same for everyone and never changes: its
     # first pages of receipts are kept; a search for a code is built each time.
-    number = kept_page_number(request.GET.get("page"), kept=KEPT_RESULT_PAGES)
-    if set(request.GET) <= {"page"} and number:
+    number = kept_page(request.GET, kept=KEPT_RESULT_PAGES)
+    if number:
         body = selectors.ROUND_RESULTS.get_or_build(
             str(voting_round.pk), (community.slug, get_language(), number), build
         )

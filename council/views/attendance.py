@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.display import qr_svg
 from core.forms import apply_service_errors
 from core.fragments import KEPT_CSRF_TOKEN, with_own_csrf_token
-from core.params import kept_page_number, query_text
+from core.params import kept_page, query_text
 from residents.access import community_view
 from residents.models import Resident
 from residents.predicates import viewer_key
@@ -104,8 +104,8 @@ def attendance(request, community, meeting):
 
     # Kept: the pages the list's own links lead to, without a search. A search,
     # or any other parameter, is built for its reader alone.
-    number = kept_page_number(request.GET.get("page"), kept=KEPT_PAGES)
-    if set(request.GET) <= {"page"} and number is not None:
+    number = kept_page(request.GET, kept=KEPT_PAGES)
+    if number is not None:
         variant = (
             meeting.pk,
             meeting.status,

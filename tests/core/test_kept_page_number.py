@@ -1,8 +1,11 @@
 """Which page numbers a list keeps rendered: its own links' pages, nothing typed."""
 
-import pytest
+from urllib.parse import urlencode
 
-from core.params import kept_page_number
+import pytest
+from django.http import QueryDict
+
+from core.params import kept_page, kept_page_number
 
 
 @pytest.mark.parametrize(
@@ -24,3 +27,20 @@ from core.params import kept_page_number
 )
 def test_only_the_first_pages_the_links_lead_to_are_kept(value, page):
     assert kept_page_number(value, kept=5) == page
+
+
+@pytest.mark.parametrize(
+    ("query", "page"),
+    [
+        ({}, 1),
+        ({"page": "3"}, 3),
+        ({"month": "2026-11", "sort": "name"}, 1),
+        ({"page": "9"}, None),  # past the kept pages
+        ({"page": "2", "x": "1"}, None),  # anything else: built for its reader
+        ({"q": "王"}, None),
+    ],
+)
+def test_a_list_keeps_its_own_links_pages_with_the_keys_it_names(query, page):
+    assert (
+        kept_page(QueryDict(urlencode(query)), kept=5, also=("month", "sort")) == page
+    )
