@@ -10,6 +10,7 @@ from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 from core.fragments import SharedFragments
+from core.prepared import PreparedQuery
 
 from .mobile import normalize_mobile
 from .models import (
@@ -77,20 +78,11 @@ def read_with_own_resident(*relations: str) -> None:
     for relation in relations:
         if relation not in _RESIDENT_RELATIONS:
             _RESIDENT_RELATIONS.append(relation)
+    _login_query.forget()
 
 
-def login_with_memberships(user_id) -> object | None:
-    """The login of `user_id`, its memberships and its own Resident record in each
-    of their communities, in one query; None when the login has no membership
-    (then it is read on its own).
-
-    Every page of a member reads the login and the memberships (roles, the
-    navigation), and most pages of a community the member's own record (their
-    topics, endorsement, ballot, pledge): the session's login comes this way
-    (residents.backends), and memberships_of and resident_for_user then need no
-    query of their own.
-    """
-    memberships = list(
+def _memberships_with_login(user_id) -> QuerySet:
+    return (
         Membership.objects.filter(user_id=user_id)
         .annotate(
             own_resident=FilteredRelation(
@@ -105,6 +97,24 @@ def login_with_memberships(user_id) -> object | None:
             *(f"own_resident__{relation}" for relation in _RESIDENT_RELATIONS),
         )
     )
+
+
+# Every page of a member runs it: Django builds its SQL (eight joins) once.
+_login_query = PreparedQuery(_memberships_with_login, sample=-2_147_483_000)
+
+
+def login_with_memberships(user_id) -> object | None:
+    """The login of `user_id`, its memberships and its own Resident record in each
+    of their communities, in one query; None when the login has no membership
+    (then it is read on its own).
+
+    Every page of a member reads the login and the memberships (roles, the
+    navigation), and most pages of a community the member's own record (their
+    topics, endorsement, ballot, pledge): the session's login comes this way
+    (residents.backends), and memberships_of and resident_for_user then need no
+    query of their own.
+    """
+    memberships = _login_query(int(user_id))
     if not memberships:
         return None
     user = memberships[0].user
