@@ -3,12 +3,12 @@
 Django compiles a queryset to SQL on every evaluation. For a query of many joins
 (the session's login with its memberships, communities and own records) that costs
 more than the database takes to answer it, on every page. A `PreparedQuery` builds
-the queryset once per thread and database, with a sample value standing in for its
-one parameter, and then only swaps the value in, runs the SQL and makes the model
+the queryset once per thread and database, with sample values standing in for its
+parameters, and then only swaps the values in, runs the SQL and makes the model
 instances as `QuerySet.__iter__` does (related objects of `select_related`
 included).
 
-Only for a queryset whose SQL depends on nothing but that one value: no filter on
+Only for a queryset whose SQL depends on nothing but those values: no filter on
 the clock, no setting read when it is built, no `.extra()`.
 """
 
@@ -22,26 +22,30 @@ from django.db.models.query import get_related_populators
 
 
 class PreparedQuery:
-    """`build(value)`'s rows, its SQL compiled once with `sample` for `value`.
+    """`build(*values)`'s rows, its SQL compiled once with `samples` for `values`.
 
-    `sample` must be a value of the parameter's type that no other parameter of
-    the query can equal (a negative id, say): each place it appears in the
-    compiled parameters is where a call's value goes.
+    Each sample must be a value of its parameter's type that no other parameter
+    of the query can equal (distinct negative ids, say): each place it appears in
+    the compiled parameters is where a call's value goes.
     """
 
-    def __init__(self, build: Callable[[Any], QuerySet], *, sample: Any):
+    def __init__(self, build: Callable[..., QuerySet], *, samples: tuple):
+        if len(set(samples)) != len(samples):
+            raise ValueError(f"samples must differ: {samples!r}")
         self.build = build
-        self.sample = sample
+        self.samples = tuple(samples)
         self._model = None
         self._generation = 0
         self._local = threading.local()
 
-    def __call__(self, value: Any) -> list:
+    def __call__(self, *values: Any) -> list:
+        if len(values) != len(self.samples):
+            raise TypeError(f"{len(self.samples)} values expected, not {len(values)}")
         compiled = self._compiled()
         sql, params, places = compiled["sql"], compiled["params"], compiled["places"]
         params = list(params)
-        for place in places:
-            params[place] = value
+        for place, which in places:
+            params[place] = values[which]
         compiler = compiled["compiler"]
         with compiler.connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -62,13 +66,18 @@ class PreparedQuery:
                 and kept["compiler"].connection is connections[alias]
             ):
                 return kept
-        queryset = self.build(self.sample)
+        queryset = self.build(*self.samples)
         self._model, alias = queryset.model, queryset.db
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        places = [i for i, param in enumerate(params) if param == self.sample]
-        if not places:
-            raise ValueError(f"{self.sample!r} is not a parameter of {sql}")
+        places = [
+            (place, self.samples.index(param))
+            for place, param in enumerate(params)
+            if _is_sample(param, self.samples)
+        ]
+        missing = set(self.samples) - {self.samples[which] for _, which in places}
+        if missing:
+            raise ValueError(f"{sorted(missing)!r} not among the parameters of {sql}")
         klass_info, select = compiler.klass_info, compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1]
         kept = {
@@ -100,3 +109,8 @@ class PreparedQuery:
                 setattr(obj, name, row[position])
             instances.append(obj)
         return instances
+
+
+def _is_sample(param, samples: tuple) -> bool:
+    # True == 1: a boolean parameter is never a sample.
+    return not isinstance(param, bool) and param in samples

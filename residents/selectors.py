@@ -100,7 +100,7 @@ def _memberships_with_login(user_id) -> QuerySet:
 
 
 # Every page of a member runs it: Django builds its SQL (eight joins) once.
-_login_query = PreparedQuery(_memberships_with_login, sample=-2_147_483_000)
+_login_query = PreparedQuery(_memberships_with_login, samples=(-2_147_483_000,))
 
 
 def login_with_memberships(user_id) -> object | None:

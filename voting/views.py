@@ -57,7 +57,19 @@ def _round(request, community, pk) -> VotingRound:
     )
 
 
-def _closed_if_due(community, voting_round, now) -> VotingRound:
+def _round_for_reader(request, community, pk) -> VotingRound:
+    """The round with the reader's receipt and whether they vote: one query."""
+    return _visible_or_404(
+        request,
+        selectors.round_for_reader(
+            community=community,
+            pk=pk,
+            resident=resident_for_user(user=request.user, community=community),
+        ),
+    )
+
+
+def _closed_if_due(request, community, voting_round, now) -> VotingRound:
     """Close a round whose deadline has passed when the worker has not yet.
 
     round_close is idempotent and locks the round, so this and the worker never
@@ -65,7 +77,7 @@ def _closed_if_due(community, voting_round, now) -> VotingRound:
     """
     due = voting_round.is_open and now >= voting_round.closes_at
     if due and services.round_close(voting_round=voting_round):
-        return selectors.round_for_community(community=community, pk=voting_round.pk)
+        return _round_for_reader(request, community, voting_round.pk)
     return voting_round
 
 
@@ -217,7 +229,9 @@ def round_create(request, community, meeting):
 @community_view("voting.view_rounds")
 def round_detail(request, community, pk):
     now = database_now()
-    voting_round = _closed_if_due(community, _round(request, community, pk), now)
+    voting_round = _closed_if_due(
+        request, community, _round_for_reader(request, community, pk), now
+    )
     return render(
         request,
         "voting/round_detail.html",
@@ -255,7 +269,7 @@ def ballot_submit(request, community, pk):
                 )
                 return redirect(voting_round.get_absolute_url())
     # Refused, secret or htmx: the page shows the round in full.
-    voting_round = _round(request, community, pk)
+    voting_round = _round_for_reader(request, community, pk)
     context = _round_context(
         request, community, voting_round, form=None if code else form, code=code
     )
@@ -298,7 +312,7 @@ def round_result(request, community, pk):
         request, selectors.round_alone(community=community, pk=pk)
     )
     if voting_round.is_open:
-        voting_round = _closed_if_due(community, voting_round, database_now())
+        voting_round = _closed_if_due(request, community, voting_round, database_now())
     if voting_round.status != RoundStatus.CLOSED:
         messages.info(request, _("The result is shown once voting closes."))
         return redirect(voting_round.get_absolute_url())

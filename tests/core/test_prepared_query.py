@@ -69,7 +69,7 @@ def compilations(monkeypatch):
 
 
 def test_each_value_gets_the_rows_and_related_rows_the_queryset_gives(two_logins):
-    prepared = PreparedQuery(memberships_of, sample=-123_456_789)
+    prepared = PreparedQuery(memberships_of, samples=(-123_456_789,))
     for user in (*two_logins, *two_logins):
         expected = described(memberships_of(user.pk))
         assert described(prepared(user.pk)) == expected
@@ -79,7 +79,7 @@ def test_each_value_gets_the_rows_and_related_rows_the_queryset_gives(two_logins
 def test_the_sql_is_built_once_and_each_call_is_one_query(
     two_logins, compilations, django_assert_num_queries
 ):
-    prepared = PreparedQuery(memberships_of, sample=-123_456_789)
+    prepared = PreparedQuery(memberships_of, samples=(-123_456_789,))
     resident, officer = two_logins
     prepared(resident.pk)
     compilations.clear()
@@ -91,13 +91,13 @@ def test_the_sql_is_built_once_and_each_call_is_one_query(
 
 
 def test_a_value_with_no_rows_gives_an_empty_list(two_logins):
-    prepared = PreparedQuery(memberships_of, sample=-123_456_789)
+    prepared = PreparedQuery(memberships_of, samples=(-123_456_789,))
     assert prepared(10**9) == []
 
 
 def test_a_missing_related_row_is_none_not_a_stale_one(two_logins):
     """The officer's membership has no community: no object left from another row."""
-    prepared = PreparedQuery(memberships_of, sample=-123_456_789)
+    prepared = PreparedQuery(memberships_of, samples=(-123_456_789,))
     resident, officer = two_logins
     prepared(resident.pk)
     (membership,) = prepared(officer.pk)
@@ -112,7 +112,7 @@ def test_forget_builds_the_query_again_with_its_new_shape(
     def build(user_id):
         return Membership.objects.filter(user_id=user_id).select_related(*relations)
 
-    prepared = PreparedQuery(build, sample=-123_456_789)
+    prepared = PreparedQuery(build, samples=(-123_456_789,))
     resident, _ = two_logins
     prepared(resident.pk)
     relations.append("community")
@@ -127,7 +127,7 @@ def test_forget_builds_the_query_again_with_its_new_shape(
 def test_a_sample_that_is_no_parameter_is_refused():
     prepared = PreparedQuery(
         lambda user_id: Membership.objects.filter(Q(role=Role.STAFF)),
-        sample=-123_456_789,
+        samples=(-123_456_789,),
     )
     with pytest.raises(ValueError, match="-123456789"):
         prepared(1)
@@ -135,7 +135,7 @@ def test_a_sample_that_is_no_parameter_is_refused():
 
 def test_each_thread_runs_it_on_its_own_connection(two_logins):
     """Django refuses a connection made in another thread: each compiles its own."""
-    prepared = PreparedQuery(memberships_of, sample=-123_456_789)
+    prepared = PreparedQuery(memberships_of, samples=(-123_456_789,))
     resident, officer = two_logins
     prepared(resident.pk)
     found = {}
@@ -150,3 +150,20 @@ def test_each_thread_runs_it_on_its_own_connection(two_logins):
     thread.start()
     thread.join()
     assert found == {"rows": described(memberships_of(officer.pk))}
+
+
+def test_several_values_each_go_to_their_own_places(two_logins):
+    def build(user_id, role):
+        return memberships_of(user_id).filter(role=role)
+
+    prepared = PreparedQuery(build, samples=(-123_456_789, "no such role"))
+    resident, officer = two_logins
+    for user, role in [
+        (resident, Role.STAFF),
+        (resident, Role.RESIDENT),
+        (officer, Role.DISTRICT_OFFICER),
+        (officer, Role.STAFF),
+    ]:
+        assert described(prepared(user.pk, role)) == described(build(user.pk, role))
+    with pytest.raises(TypeError):
+        prepared(resident.pk)

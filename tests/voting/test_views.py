@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from tests.conftest import USING_POSTGRES, USING_REDIS
 from tests.factories import ResidentFactory
 from tests.topics.factories import TopicFactory
 from tests.voting.factories import council_in_session, make_round, with_login
@@ -536,3 +537,38 @@ def test_the_votes_list_and_the_voters_page(client, voting_round, seats, staff_u
     )
     code = BallotReceipt.objects.get().code
     assert code not in voters and "my-choice" not in voters  # who voted, never what
+
+
+def test_a_voters_cast_page_reads_their_receipt_with_the_round(
+    client, meeting, staff_user, community, seats, django_assert_max_num_queries
+):
+    """The cast page at a deadline: the login, the round with the reader's
+    receipt and electorship, its options, and the unread count a new notice of
+    the round forgot; at any electorate. PostgreSQL reads its clock; without
+    Redis the session is read too."""
+    budget = 4 + USING_POSTGRES + (not USING_REDIS)
+    voter = seats[0].resident
+    client.force_login(with_login(voter))
+    outsider = with_login(ResidentFactory(community=community))
+    for extra in (0, 200):
+        ResidentFactory.create_batch(extra, community=community)
+        voting_round = make_round(
+            meeting, by=staff_user, electorate=Electorate.RESIDENTS, minutes=120
+        )
+        with django_assert_max_num_queries(budget):
+            before = text(client.get(url("round", voting_round)))
+        assert 'name="choice"' in before and "my-choice" not in before
+        services.ballot_cast(
+            voting_round=voting_round,
+            voter=voter,
+            choice=option(voting_round, "for"),
+            by=voter.user,
+        )
+        with django_assert_max_num_queries(budget):
+            after = text(client.get(url("round", voting_round)))
+        assert 'data-testid="my-choice">同意<' in after
+        assert BallotReceipt.objects.get(voting_round=voting_round).code in after
+    client.force_login(outsider)
+    voting_round = make_round(meeting, by=staff_user, minutes=120)
+    page = text(client.get(url("round", voting_round)))
+    assert "您不在其中" in page and 'name="choice"' not in page
