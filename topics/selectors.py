@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.display import time_left_changes_at
 from core.fragments import SharedFragments
+from core.prepared import PreparedQuery
 from residents.models import Community, Resident
 
 from .models import (
@@ -113,16 +114,54 @@ def window_shown_until(window: CollectionWindow | None, now) -> datetime | None:
 COMMUNITY_TOPICS = SharedFragments("community-topics", timeout=10 * 60)
 
 
-def topic_detail(*, community: Community, pk: int) -> Topic:
-    """One topic; raises Topic.DoesNotExist. Its photos and history are read by
-    the page that shows them (kept: topics.views._topic_story)."""
-    topic = (
-        Topic.objects.filter(community=community)
+def _topic_with_people(community_id: int, pk: int, resident_id: int):
+    return (
+        Topic.objects.filter(community_id=community_id, pk=pk)
         .select_related("submitter", "recorded_by", "window", "merged_into")
-        .get(pk=pk)
+        .annotate(
+            reader_endorsed=Exists(
+                Endorsement.objects.filter(
+                    topic=OuterRef("pk"), resident_id=resident_id
+                )
+            )
+        )
+        .order_by()
     )
+
+
+# Every view of one topic reads it so: its SQL is built once.
+_topic_query = PreparedQuery(
+    _topic_with_people, samples=(-2_147_483_011, -2_147_483_012, -2_147_483_013)
+)
+
+
+def topic_detail(
+    *, community: Community, pk: int, reader: Resident | None = None
+) -> Topic:
+    """One topic, with whether `reader` supports it (has_endorsed then asks no
+    query); raises Topic.DoesNotExist. Its photos and history are read by the
+    page that shows them (kept: topics.views._topic_page)."""
+    found = _topic_query(community.pk, int(pk), reader.pk if reader else 0)
+    if not found:
+        raise Topic.DoesNotExist
+    topic = found[0]
     topic.community = community  # the page has it already: no join for it
+    topic._endorsed_by = (reader.pk, topic.reader_endorsed) if reader else None
     return topic
+
+
+def topic_page_changes_at(topic: Topic, now) -> datetime | None:
+    """When the topic page's buttons next change by the clock alone: editing ends
+    when its collection closes, withdrawing when its meeting starts."""
+    window = topic.window if topic.window_id else None
+    if window is None:
+        return None
+    moments = [
+        moment
+        for moment in (window.closes_at, window.meeting_starts_at)
+        if moment is not None and moment > now
+    ]
+    return min(moments, default=None)
 
 
 COMMENTS_PAGE_SIZE = 20
@@ -194,6 +233,9 @@ def may_act_for_topic(*, topic: Topic, user) -> bool:
 def has_endorsed(*, topic: Topic, resident: Resident | None) -> bool:
     if resident is None:
         return False
+    read = getattr(topic, "_endorsed_by", None)
+    if read is not None and read[0] == resident.pk:
+        return read[1]
     return Endorsement.objects.filter(topic=topic, resident=resident).exists()
 
 

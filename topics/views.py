@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_service_errors
-from core.fragments import KEPT_CSRF_TOKEN, Expiring, with_own_csrf_token
+from core.fragments import (
+    KEPT_CSRF_TOKEN,
+    Expiring,
+    with_own_csrf_token,
+    with_own_parts,
+)
 from core.http import safe_next
 from core.params import choice_or_default, int_or_none, query_text
 from residents.access import community_view
@@ -60,16 +65,18 @@ def _bound(request) -> tuple:
     return None, None
 
 
-def _get_topic(community, pk) -> Topic:
+def _get_topic(community, pk, user=None) -> Topic:
+    reader = resident_for_user(user=user, community=community) if user else None
     try:
-        return selectors.topic_detail(community=community, pk=pk)
+        return selectors.topic_detail(community=community, pk=pk, reader=reader)
     except Topic.DoesNotExist:
         raise Http404 from None
 
 
-def topic_in_url(community, pk) -> Topic:
-    """The `obj` of community_view for permissions asked of one topic."""
-    return _get_topic(community, pk)
+def topic_in_url(community, pk, user) -> Topic:
+    """The `obj` of community_view for permissions asked of one topic, with
+    whether the user supports it."""
+    return _get_topic(community, pk, user)
 
 
 # A search's first page is kept from the third time it is asked within
@@ -358,10 +365,12 @@ def _comment_page(request, community, topic, start: int) -> dict:
     }
 
 
-def _topic_story(request, community, topic) -> dict:
-    """The topic's photos and history, the same for everyone who sees the
+def _topic_page(request, community, topic, *, own: set[str]) -> dict:
+    """The topic with its photos, and its history, the same for everyone who sees the
     community alike: kept (selectors.COMMUNITY_TOPICS) until a topics service
-    changes the topic (every event of its history is written by one)."""
+    changes the topic (every event of its history is written by one), or the
+    clock ends its editing or withdrawing. What is the reader's own (their
+    support, their topic's buttons) is marked in it and chosen by `own`."""
 
     def build():
         prefetch_related_objects([topic], "photos", "events__actor")
@@ -370,23 +379,39 @@ def _topic_story(request, community, topic) -> dict:
             "topic": topic,
             "photos": list(topic.photos.all()),
             "events": list(topic.events.all()),
+            "csrf_token": KEPT_CSRF_TOKEN,
         }
-        return tuple(
+        parts = tuple(
             render_to_string(f"topics/partials/_{part}.html", context, request)
-            for part in ("photos", "history")
+            for part in ("topic_head", "history")
         )
+        return Expiring(parts, selectors.topic_page_changes_at(topic, timezone.now()))
 
     variant = (
-        "story",
+        "page",
         topic.pk,
         community.slug,
         translation.get_language(),
         *viewer_key(request.user, community),
     )
-    photos, history = selectors.COMMUNITY_TOPICS.get_or_build(
+    head, history = selectors.COMMUNITY_TOPICS.get_or_build(
         str(community.pk), variant, build
     )
-    return {"photos_html": mark_safe(photos), "history_html": mark_safe(history)}  # noqa: S308
+    return {
+        "head_html": with_own_csrf_token(with_own_parts(head, own), request),
+        "history_html": mark_safe(history),  # noqa: S308
+    }
+
+
+def _own_keys(request, topic, resident) -> set[str]:
+    """Which of the kept page's marked parts are the reader's (_topic_head.html)."""
+    if is_submitter(request.user, topic):
+        return {"submitter", "endorse-own"}
+    if not request.user.has_perm("topics.endorse_topic", topic):
+        return {"endorse-count"}
+    if selectors.has_endorsed(topic=topic, resident=resident):
+        return {"endorse-withdraw"}
+    return {"endorse-support"}
 
 
 @community_view("topics.view_topics", obj=topic_in_url)
@@ -405,12 +430,12 @@ def topic_detail(request, community, topic):
         {
             "community": community,
             "topic": topic,
-            **_topic_story(request, community, topic),
+            **_topic_page(
+                request, community, topic, own=_own_keys(request, topic, resident)
+            ),
             **comment_page,
             **_comment_urls(community, topic),
             "resident": resident,
-            "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
-            "is_submitter": is_submitter(request.user, topic),
             "comment_form": CommentForm(),
             # Who sees the sections of the apps above (votes, outcomes) alike.
             "sections_variant": (
@@ -513,6 +538,7 @@ def topic_endorse(request, community, pk):
                 "topic": topic,
                 "endorsed": selectors.has_endorsed(topic=topic, resident=resident),
                 "is_submitter": is_submitter(request.user, topic),
+                "can_endorse": True,  # the view's own permission
                 "error": error,
                 "oob_counts": True,
             },

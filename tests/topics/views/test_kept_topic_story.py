@@ -6,10 +6,14 @@ vote shows on the next visit.
 Each write runs its on-commit callbacks, as a real request's commit does.
 """
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.test import Client
 
+from core.fragments import KEPT_CSRF_TOKEN
 from tests.pages import opened
 from tests.topics.conftest import make_jpeg
 from topics import services
@@ -58,7 +62,47 @@ def test_a_kept_topic_page_reads_the_topic_and_the_readers_own_support(
     client = Client()
     client.force_login(neighbour_user)
     client.get(topic.get_absolute_url())
-    # The session, the login, the topic, whether they support it.
-    with django_assert_max_num_queries(4):
+    # The session, the login, the topic with whether they support it.
+    with django_assert_max_num_queries(3):
         page = client.get(topic.get_absolute_url())
     assert page.status_code == 200
+
+
+def endorse_box(user, topic) -> str:
+    html = opened(user, topic.get_absolute_url())
+    return html[html.index('id="endorse"') : html.index("</article>")]
+
+
+def test_one_kept_page_shows_each_reader_their_own_support_and_buttons(
+    committed, topic, resident_user, neighbour, neighbour_user, staff_user, community
+):
+    """The topic page is kept per viewer kind; who raised it, who supports it and
+    who acts for residents each see their own box and buttons in it."""
+    from tests.factories import ResidentFactory
+    from tests.voting.factories import with_login
+
+    edit = f"/c/{community.slug}/topics/{topic.pk}/edit/"
+    third = with_login(ResidentFactory(community=community))
+    assert "点赞 · 0" in endorse_box(neighbour_user, topic)  # kept now
+    committed(services.endorsement_create, topic=topic, resident=neighbour)
+    mine = endorse_box(neighbour_user, topic)
+    assert "你已点赞 · 1" in mine and 'value="withdraw"' in mine
+    assert edit not in mine
+    others = endorse_box(third, topic)
+    assert "点赞 · 1" in others and "你已点赞" not in others
+    assert 'value="endorse"' in others and edit not in others
+    own = endorse_box(resident_user, topic)
+    assert "这是你提出的议题" in own and "<form" not in own.split("</div>")[0]
+    assert edit in own
+    assert edit in endorse_box(staff_user, topic)
+    for html in (mine, others, own):
+        assert "<!--mine" not in html and "<!--else" not in html
+        assert KEPT_CSRF_TOKEN not in html
+
+
+def test_the_edit_button_goes_when_the_collection_closes(topic, resident_user, window):
+    edit = f"/topics/{topic.pk}/edit/"
+    with time_machine.travel(window.closes_at - timedelta(seconds=1), tick=False):
+        assert edit in endorse_box(resident_user, topic)
+    with time_machine.travel(window.closes_at + timedelta(seconds=1), tick=False):
+        assert edit not in endorse_box(resident_user, topic)
