@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, prefetch_related_objects
 
 from core.fragments import SharedFragments
+from core.prepared import PreparedQuery
 from council.models import AgendaItem, Meeting
 from residents.models import Community, Resident
 from topics.models import TopicCategory
@@ -85,14 +86,9 @@ def status_counts(*, community: Community) -> dict[str, int]:
     return counts
 
 
-def outcome_for_community(*, community: Community, pk: int) -> Outcome | None:
-    """The outcome with what its page shows of the apps below, in one query.
-
-    Without the community (the page has it) nor an order (one row at most): the
-    joins and the ORDER BY cost as much to build as the kept page to serve.
-    """
-    found = list(
-        Outcome.objects.filter(community=community, pk=pk)
+def _outcome_with_what_it_shows(community_id: int, pk: int):
+    return (
+        Outcome.objects.filter(community_id=community_id, pk=pk)
         .select_related(
             "agenda_item",
             "meeting",
@@ -100,8 +96,24 @@ def outcome_for_community(*, community: Community, pk: int) -> Outcome | None:
             "responsible_organization",
             "responsible_resident",
         )
-        .order_by()[:1]
+        .order_by()
     )
+
+
+# Each outcome page reads it: its SQL is built once.
+_outcome_query = PreparedQuery(
+    _outcome_with_what_it_shows, samples=(-2_147_483_021, -2_147_483_022)
+)
+
+
+def outcome_for_community(*, community: Community, pk: int) -> Outcome | None:
+    """The outcome with what its page shows of the apps below, in one query.
+
+    Without the community (the page has it) nor an order (one row at most): the
+    joins cost more to build than the kept page to serve, so its SQL is built
+    once (core.prepared).
+    """
+    found = _outcome_query(community.pk, int(pk))
     if not found:
         return None
     found[0].community = community
