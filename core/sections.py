@@ -10,22 +10,33 @@ A section the same for everyone who sees the page alike can be kept rendered:
 registered with `kept` (a SharedFragments its app's services announce changes to)
 and `scope` (obj -> the scope they announce, the community's id), and with `also`
 (obj -> other (fragments, scope) pairs it depends on: the meeting's own), its function is
-called as (request, obj, kept=True) to build what is kept, and may answer LIVE
-when what it would show is each reader's own (a round open for voting): then it
-is called again as (request, obj, kept=False) for every reader. The page says who
-sees it alike: `{% page_sections "topics.topic" topic kept=variant %}`.
+called as (request, obj, kept=True) to build what is kept, and as (request, obj,
+kept=False) when the page is built for one reader alone. The page says who sees
+it alike: `{% page_sections "topics.topic" topic kept=variant %}`.
+
+A kept section may also hold what is each reader's own, marked in its HTML
+(core.fragments.with_own_parts: "you have voted" on an open round): its function
+then answers KeptSection(context, until=..., mine=...), and `own` (registered
+with it) is called as own(request, obj, mine) on every visit for the reader's
+keys. `until` ends the entry when what it shows changes by the clock alone.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.template.loader import get_template
 
-from .fragments import SharedFragments, kept_or_built
+from .fragments import Expiring, SharedFragments, kept_or_built, with_own_parts
 
-# What a kept section's function answers when it must be built for each reader.
-LIVE = object()
-_LIVE_MARK = "\x00live"
+
+@dataclass(frozen=True)
+class KeptSection:
+    """A kept section's context, with until when it holds and what own() reads."""
+
+    context: dict
+    until: datetime | None = None
+    mine: object = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,7 @@ class PageSection:
     kept: SharedFragments | None = None
     scope: Callable | None = None
     also: Callable | None = None
+    own: Callable | None = None
 
 
 _SECTIONS: dict[str, list[PageSection]] = {}
@@ -51,11 +63,12 @@ def register_page_section(
     kept: SharedFragments | None = None,
     scope: Callable | None = None,
     also: Callable | None = None,
+    own: Callable | None = None,
 ) -> None:
     if (kept is None) != (scope is None):
         raise ValueError("a kept section names both what keeps it and its scope")
-    if also is not None and kept is None:
-        raise ValueError("only a kept section depends on other scopes")
+    if (also is not None or own is not None) and kept is None:
+        raise ValueError("only a kept section depends on other scopes or marks")
     section = PageSection(
         page=page,
         order=order,
@@ -64,6 +77,7 @@ def register_page_section(
         kept=kept,
         scope=scope,
         also=also,
+        own=own,
     )
     sections = _SECTIONS.setdefault(page, [])
     if section not in sections:
@@ -89,11 +103,28 @@ def _context(section: PageSection, request, obj, *, kept: bool):
 
 def _render(section: PageSection, request, obj, *, kept: bool) -> str:
     context = _context(section, request, obj, kept=kept)
-    if context is LIVE:
-        return _LIVE_MARK
     if context is None:
         return ""
     return get_template(section.template_name).render(context, request)
+
+
+def _kept_render(section: PageSection, request, obj):
+    """What a kept section's entry holds: (html, mine), until its `until`."""
+    context = _context(section, request, obj, kept=True)
+    if context is None:
+        return ("", None)
+    if isinstance(context, KeptSection):
+        html = get_template(section.template_name).render(context.context, request)
+        return Expiring((html, context.mine), context.until)
+    return (get_template(section.template_name).render(context, request), None)
+
+
+def _as_read(section: PageSection, request, obj, entry) -> str:
+    """The reader's HTML from a kept entry."""
+    html, mine = entry
+    if section.own is not None and mine is not None:
+        return with_own_parts(html, section.own(request, obj, mine))
+    return html
 
 
 def rendered_page_sections(
@@ -115,10 +146,9 @@ def rendered_page_sections(
                     (
                         section.kept,
                         section.scope(obj),
-                        (page, getattr(obj, "pk", None), *variant),
-                        lambda section=section: _render(
-                            section, request, obj, kept=True
-                        ),
+                        # "mine": entries of (html, mine), never an older kind
+                        (page, getattr(obj, "pk", None), "mine", *variant),
+                        lambda section=section: _kept_render(section, request, obj),
                         section.also(obj) if section.also else (),
                     )
                     for section in kept
@@ -131,9 +161,11 @@ def rendered_page_sections(
     )
     shown = []
     for section in sections:
-        html = found.get(section)
-        if html is None or html == _LIVE_MARK:
+        entry = found.get(section)
+        if entry is None:
             html = _render(section, request, obj, kept=False)
-        if html and html != _LIVE_MARK:
+        else:
+            html = _as_read(section, request, obj, entry)
+        if html:
             shown.append(html)
     return shown

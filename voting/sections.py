@@ -1,17 +1,48 @@
 """What voting adds to lower apps' pages: the rounds on the meeting page and the topic page."""
 
-from core.sections import LIVE, register_page_section
+from django.utils import timezone
+
+from core.display import time_left_changes_at
+from core.sections import KeptSection, register_page_section
 from council.selectors import MEETING_PAGES
 from residents.selectors import resident_for_user
 
 from .models import RoundStatus
-from .selectors import COMMUNITY_ROUNDS, rounds_for_meeting, rounds_for_topic
+from .selectors import (
+    COMMUNITY_ROUNDS,
+    rounds_for_meeting,
+    rounds_for_topic,
+    voted_in_rounds,
+)
 
 
-def meeting_section(request, meeting, *, kept: bool) -> dict | None:
-    """Kept while no round of the meeting is open, like topic_section; forgotten
-    by COMMUNITY_ROUNDS (a round prepared, opened or closed) and by the meeting's
-    own changes (council.selectors.MEETING_PAGES: its agenda, its status)."""
+def _kept(context: dict, rounds) -> KeptSection | dict:
+    """The section kept for everyone: an open round's "you have voted" is marked
+    for each reader (_voted), and the entry ends at its countdown's next tick."""
+    open_rounds = [r for r in rounds if r.status == RoundStatus.OPEN]
+    if not open_rounds:
+        return context
+    now = timezone.now()
+    ticks = [time_left_changes_at(r.closes_at, now) for r in open_rounds]
+    return KeptSection(
+        {**context, "marked": True},
+        until=min(filter(None, ticks), default=None),
+        mine=tuple(r.pk for r in open_rounds),
+    )
+
+
+def _voted(request, obj, open_ids) -> set[str]:
+    """The reader's keys in a kept section: the open rounds they voted in."""
+    resident = resident_for_user(user=request.user, community=obj.community)
+    return {
+        f"voted-{pk}" for pk in voted_in_rounds(round_ids=open_ids, resident=resident)
+    }
+
+
+def meeting_section(request, meeting, *, kept: bool):
+    """Kept like topic_section; forgotten by COMMUNITY_ROUNDS (a round prepared,
+    opened or closed) and by the meeting's own changes
+    (council.selectors.MEETING_PAGES: its agenda, its status)."""
     community = meeting.community
     user = request.user
     if not user.has_perm("voting.view_rounds", community):
@@ -24,9 +55,7 @@ def meeting_section(request, meeting, *, kept: bool) -> dict | None:
     can_prepare = manage and not meeting.is_finished and meeting.status != "draft"
     if not rounds and not can_prepare:
         return None
-    if kept and any(r.status == RoundStatus.OPEN for r in rounds):
-        return LIVE
-    return {
+    context = {
         "community": community,
         "meeting": meeting,
         "rounds": rounds,
@@ -34,11 +63,12 @@ def meeting_section(request, meeting, *, kept: bool) -> dict | None:
         "can_prepare": can_prepare,
         "heading_id": f"votes-meeting-{meeting.pk}",
     }
+    return _kept(context, rounds) if kept else context
 
 
-def topic_section(request, topic, *, kept: bool) -> dict | None:
-    """Kept while no round of the topic is open (an open one shows whether the
-    reader has voted); COMMUNITY_ROUNDS is forgotten when one opens or closes."""
+def topic_section(request, topic, *, kept: bool):
+    """Kept per viewer kind, an open round's "you have voted" marked for each
+    reader; COMMUNITY_ROUNDS is forgotten when a round opens or closes."""
     community = topic.community
     if not request.user.has_perm("voting.view_rounds", community):
         return None
@@ -48,15 +78,14 @@ def topic_section(request, topic, *, kept: bool) -> dict | None:
     rounds, voted = rounds_for_topic(topic=topic, resident=resident)
     if not rounds:
         return None
-    if kept and any(r.status == RoundStatus.OPEN for r in rounds):
-        return LIVE
-    return {
+    context = {
         "community": community,
         "rounds": rounds,
         "voted": voted,
         "can_prepare": False,
         "heading_id": f"votes-topic-{topic.pk}",
     }
+    return _kept(context, rounds) if kept else context
 
 
 def register() -> None:
@@ -68,6 +97,7 @@ def register() -> None:
         scope=lambda meeting: str(meeting.community_id),
         also=lambda meeting: ((MEETING_PAGES, str(meeting.pk)),),
         context=meeting_section,
+        own=_voted,
     )
     register_page_section(
         page="topics.topic",
@@ -76,4 +106,5 @@ def register() -> None:
         kept=COMMUNITY_ROUNDS,
         scope=lambda topic: str(topic.community_id),
         context=topic_section,
+        own=_voted,
     )

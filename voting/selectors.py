@@ -287,10 +287,15 @@ def _with_community(rounds: list[VotingRound], community) -> list[VotingRound]:
 
 
 def _voted_in(rounds, resident) -> set[int]:
-    if resident is None or not rounds:
+    return voted_in_rounds(round_ids=[r.pk for r in rounds], resident=resident)
+
+
+def voted_in_rounds(*, round_ids, resident: Resident | None) -> set[int]:
+    """Which of these rounds `resident` voted in (one query, none for nobody)."""
+    if resident is None or not round_ids:
         return set()
     return set(
         BallotReceipt.objects.filter(
-            voting_round__in=[r.pk for r in rounds], voter=resident
+            voting_round__in=list(round_ids), voter=resident
         ).values_list("voting_round_id", flat=True)
     )

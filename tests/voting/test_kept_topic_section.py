@@ -7,11 +7,13 @@ they have voted themselves.
 Each write runs its on-commit callbacks, as a real request's commit does.
 """
 
+from datetime import timedelta
+
 import pytest
 
 from council.models import AgendaItem
 from outcomes import services as outcome_services
-from tests.pages import opened
+from tests.pages import kept_served, opened
 from tests.topics.factories import TopicFactory
 from tests.voting.factories import council_in_session, make_round, with_login
 from voting import services
@@ -134,3 +136,52 @@ def test_the_outcomes_section_is_kept_until_an_outcome_changes(
         decision="同意改建，明年开放",
     )
     assert "同意改建，明年开放" in topic_page(resident_user, topic)
+
+
+def test_an_open_rounds_section_is_kept_with_each_readers_own_mark(
+    committed, staff_user, topic, session, django_assert_max_num_queries
+):
+    """Kept while the round is open too (an unannounced edit does not show), each
+    voter's "you have voted" chosen from it: one query more, whatever the round."""
+    meeting, seats = session
+    voting_round = committed(make_round, meeting, by=staff_user)
+    first, second = seats[0].resident, seats[1].resident
+    vote(committed, voting_round, first)
+    for page in (meeting.get_absolute_url(), topic.get_absolute_url()):
+        assert "您已投票" in opened(with_login(first), page)  # kept now
+    VotingRound.objects.filter(pk=voting_round.pk).update(question="改过的问题")
+    for page in (meeting.get_absolute_url(), topic.get_absolute_url()):
+        mine, theirs = opened(with_login(first), page), opened(with_login(second), page)
+        assert "改过的问题" not in mine and "改过的问题" not in theirs
+        assert "您已投票" in mine and "去投票" not in mine.split('id="votes"')[1]
+        assert "去投票" in theirs and "您已投票" not in theirs
+        assert "<!--mine" not in mine + theirs
+    # The meeting's row, and which of its open rounds the reader voted in.
+    for many in (False, True):
+        if many:
+            for seat in seats[2:]:
+                vote(committed, voting_round, seat.resident)
+        html = kept_served(
+            with_login(first),
+            meeting.get_absolute_url(),
+            django_assert_max_num_queries,
+            lookups=2,
+        )
+        assert "您已投票" in html
+
+
+def test_an_open_rounds_countdown_moves_on_by_itself(
+    committed, staff_user, resident_user, topic, session
+):
+    """The kept section ends at the countdown's next tick, not at its timeout."""
+    import time_machine
+    from django.utils import timezone
+
+    meeting, _seats = session
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        voting_round = committed(make_round, meeting, by=staff_user, minutes=35)
+        clock.shift(timedelta(seconds=30))
+        assert "还剩 34 分钟" in topic_page(resident_user, topic)  # kept now
+        clock.shift(timedelta(minutes=2))
+        assert "还剩 32 分钟" in topic_page(resident_user, topic)
+        assert voting_round.closes_at - timezone.now() > timedelta(minutes=32)

@@ -448,7 +448,7 @@ def test_opening_without_quorum_keeps_the_draft_and_says_why(
 
 
 def test_the_meeting_page_and_the_topic_page_show_the_round_and_its_result(
-    client, community, staff_user, resident_user
+    client, community, staff_user, resident_user, committed
 ):
     topic = TopicFactory(community=community, title="旧村部四楼改成儿童活动中心")
     meeting, seats = council_in_session(community, by=staff_user, topic=topic)
@@ -457,7 +457,7 @@ def test_the_meeting_page_and_the_topic_page_show_the_round_and_its_result(
     meeting_page = text(client.get(meeting.get_absolute_url()))
     assert voting_round.question in meeting_page and "去投票" in meeting_page
     _vote_all(voting_round, [s.resident for s in seats], ["for"] * 4 + ["against"])
-    _close(voting_round)
+    committed(_close, voting_round)  # as the worker's commit announces it
     meeting_page = text(client.get(meeting.get_absolute_url()))
     assert "同意 4 · 反对 1 · 弃权 0" in meeting_page
     assert voting_round.get_result_url() in meeting_page
