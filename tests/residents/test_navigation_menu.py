@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from residents.templatetags.navigation import MENUS
+from residents.templatetags.navigation import MENUS, NAVBARS
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,7 @@ def test_each_role_keeps_its_own_menu_after_another_role_rendered_it(
 ):
     home = reverse("residents:community_home", args=[community.slug])
     MENUS.clear()
+    NAVBARS.clear()
     staff_menu = menu_labels(login(staff_user), home)
     resident_menu = menu_labels(login(resident_user), home)
     officer_menu = menu_labels(login(district_officer), home)
