@@ -27,6 +27,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.display import local_day, next_local_midnight, time_left_changes_at
 from core.fragments import SharedFragments
+from core.prepared import PreparedQuery
 from residents.models import Resident
 from residents.selectors import COMMUNITY_RESIDENTS, HOME_ORGANIZATIONS
 from topics.models import Topic, TopicEvent, TopicEventKind, TopicStatus
@@ -193,6 +194,32 @@ def meetings_visible_to(*, user, community) -> QuerySet:
     if not user.has_perm("council.view_draft_meetings", community):
         meetings = meetings.exclude(status=MeetingStatus.DRAFT)
     return meetings
+
+
+def _meeting_row(community_id: int, pk: int):
+    return Meeting.objects.filter(community_id=community_id, pk=pk).order_by()
+
+
+# The kept meeting page and check-in list read the meeting's row alone, on every
+# visit: its SQL is built once.
+_meeting_row_query = PreparedQuery(
+    _meeting_row, samples=(-2_147_483_031, -2_147_483_032)
+)
+
+
+def meeting_alone_visible_to(*, user, community, pk: int) -> Meeting | None:
+    """The meeting's row if `user` may see it (as meetings_visible_to), else None;
+    its community the caller's."""
+    found = _meeting_row_query(community.pk, int(pk))
+    if not found:
+        return None
+    meeting = found[0]
+    if meeting.status == MeetingStatus.DRAFT and not user.has_perm(
+        "council.view_draft_meetings", community
+    ):
+        return None
+    meeting.community = community
+    return meeting
 
 
 def meeting_visibility(*, meeting: Meeting, user) -> MeetingVisibility:

@@ -5,10 +5,11 @@ residents.access.community_view: the permission is asked of what they return
 (council.view_meeting of this meeting).
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ..models import AgendaItem, Council, Invitation, Meeting
-from ..selectors import meetings_visible_to
+from ..selectors import meeting_alone_visible_to, meetings_visible_to
 
 
 def council_or_404(community) -> Council:
@@ -33,10 +34,9 @@ def meeting_alone_or_404(community, pk, user) -> Meeting:
     """meeting_or_404 without its council and window, for a page kept rendered
     (the meeting page, the check-in list): the meeting's row alone, its community
     the URL's; what is built reads the others when it needs them."""
-    meeting = get_object_or_404(
-        meetings_visible_to(user=user, community=community), pk=pk
-    )
-    meeting.community = community
+    meeting = meeting_alone_visible_to(user=user, community=community, pk=pk)
+    if meeting is None:
+        raise Http404
     return meeting
 
 
