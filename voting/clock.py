@@ -10,11 +10,24 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import DateTimeField, Func
 from django.utils import timezone
 
 
+def reads_database_clock() -> bool:
+    return connection.vendor == "postgresql" and settings.VOTING_CLOCK == "database"
+
+
+class ClockTimestamp(Func):
+    """The database's clock as a column: read in the same query as a round."""
+
+    function = "clock_timestamp"
+    template = "%(function)s()"
+    output_field = DateTimeField()
+
+
 def database_now() -> datetime:
-    if connection.vendor == "postgresql" and settings.VOTING_CLOCK == "database":
+    if reads_database_clock():
         with connection.cursor() as cursor:
             cursor.execute("SELECT clock_timestamp()")
             return cursor.fetchone()[0]

@@ -1,7 +1,9 @@
 """Reads for voting pages and the API, in a fixed number of queries."""
 
 from dataclasses import dataclass
+from functools import partial
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
@@ -10,13 +12,13 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    prefetch_related_objects,
 )
 
 from core.fragments import SharedFragments
 from core.prepared import PreparedQuery
 from residents.models import Resident
 
+from .clock import ClockTimestamp, reads_database_clock
 from .models import (
     Ballot,
     BallotReceipt,
@@ -51,10 +53,12 @@ def round_for_community(*, community, pk: int) -> VotingRound | None:
     return voting_round
 
 
-def _round_for_reader(community_id: int, pk: int, resident_id: int):
+def _round_for_reader(community_id: int, pk: int, resident_id: int, *, clock: bool):
+    rounds = VotingRound.objects.filter(community_id=community_id, pk=pk)
+    if clock:
+        rounds = rounds.annotate(read_at=ClockTimestamp())
     return (
-        VotingRound.objects.filter(community_id=community_id, pk=pk)
-        .annotate(
+        rounds.annotate(
             reader_is_elector=Exists(
                 Elector.objects.filter(
                     voting_round=OuterRef("pk"), resident_id=resident_id
@@ -76,10 +80,29 @@ def _round_for_reader(community_id: int, pk: int, resident_id: int):
 
 
 # The cast page is the busiest page at a deadline: its round, the reader's
-# receipt and whether they vote come in one query, whose SQL is built once.
-_round_for_reader_query = PreparedQuery(
-    _round_for_reader, samples=(-2_147_483_001, -2_147_483_002, -2_147_483_003)
-)
+# receipt, whether they vote and the database's clock come in one query, whose
+# SQL is built once (with the clock and without: VOTING_CLOCK may say "python").
+_READER_SAMPLES = (-2_147_483_001, -2_147_483_002, -2_147_483_003)
+_round_for_reader_queries = {
+    clock: PreparedQuery(
+        partial(_round_for_reader, clock=clock), samples=_READER_SAMPLES
+    )
+    for clock in (True, False)
+}
+
+# A round's options are written with it and never change: kept in the cache by
+# the round's id and creation time, the cast page reads none.
+OPTIONS_KEPT_SECONDS = 60 * 60 * 24
+
+
+def round_options(voting_round: VotingRound) -> list[Option]:
+    """The round's options in ballot order, from the cache when they are there."""
+    key = f"round-options:{voting_round.pk}:{voting_round.created_at.timestamp()}"
+    options = cache.get(key)
+    if options is None:
+        options = list(voting_round.options.order_by("position"))
+        cache.set(key, options, OPTIONS_KEPT_SECONDS)
+    return options
 
 
 def round_for_reader(
@@ -87,17 +110,17 @@ def round_for_reader(
 ) -> VotingRound | None:
     """The round as round_for_community gives it, with the reader's receipt and
     whether they are an elector read in the same query (my_receipt and
-    is_elector then answer without one)."""
-    found = _round_for_reader_query(
-        community.pk, pk, resident.pk if resident is not None else 0
-    )
+    is_elector then answer without one), and on PostgreSQL the database's clock
+    (`read_at`), its options from round_options."""
+    query = _round_for_reader_queries[reads_database_clock()]
+    found = query(community.pk, pk, resident.pk if resident is not None else 0)
     if not found:
         return None
     voting_round = found[0]
     voting_round.community = community
     voting_round.meeting.community = community
     voting_round.agenda_item.meeting = voting_round.meeting
-    prefetch_related_objects([voting_round], ordered_options())
+    _with_options(voting_round, round_options(voting_round))
     receipt = getattr(voting_round, "reader_receipt", None)
     if receipt is not None:
         receipt.voting_round, receipt.voter = voting_round, resident
@@ -107,6 +130,13 @@ def round_for_reader(
         voting_round.reader_is_elector,
     )
     return voting_round
+
+
+def _with_options(voting_round: VotingRound, options: list[Option]) -> None:
+    """As prefetch_related("options") leaves it: options.all() asks no query."""
+    queryset = voting_round.options.all()
+    queryset._result_cache, queryset._prefetch_done = options, True
+    voting_round._prefetched_objects_cache = {"options": queryset}
 
 
 def _read_for(voting_round: VotingRound, resident: Resident):

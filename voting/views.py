@@ -228,10 +228,10 @@ def round_create(request, community, meeting):
 
 @community_view("voting.view_rounds")
 def round_detail(request, community, pk):
-    now = database_now()
-    voting_round = _closed_if_due(
-        request, community, _round_for_reader(request, community, pk), now
-    )
+    voting_round = _round_for_reader(request, community, pk)
+    # PostgreSQL's clock, read with the round (round_for_reader).
+    now = getattr(voting_round, "read_at", None) or database_now()
+    voting_round = _closed_if_due(request, community, voting_round, now)
     return render(
         request,
         "voting/round_detail.html",
