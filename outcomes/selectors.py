@@ -3,7 +3,7 @@
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, FilteredRelation, Q, prefetch_related_objects
 
 from core.fragments import SharedFragments
 from core.prepared import PreparedQuery
@@ -86,15 +86,21 @@ def status_counts(*, community: Community) -> dict[str, int]:
     return counts
 
 
-def _outcome_with_what_it_shows(community_id: int, pk: int):
+def _outcome_with_what_it_shows(community_id: int, pk: int, resident_id: int):
     return (
         Outcome.objects.filter(community_id=community_id, pk=pk)
+        .annotate(
+            reader_rating=FilteredRelation(
+                "ratings", condition=Q(ratings__resident_id=resident_id)
+            )
+        )
         .select_related(
             "agenda_item",
             "meeting",
             "topic",
             "responsible_organization",
             "responsible_resident",
+            "reader_rating",
         )
         .order_by()
     )
@@ -102,22 +108,29 @@ def _outcome_with_what_it_shows(community_id: int, pk: int):
 
 # Each outcome page reads it: its SQL is built once.
 _outcome_query = PreparedQuery(
-    _outcome_with_what_it_shows, samples=(-2_147_483_021, -2_147_483_022)
+    _outcome_with_what_it_shows,
+    samples=(-2_147_483_021, -2_147_483_022, -2_147_483_023),
 )
 
 
-def outcome_for_community(*, community: Community, pk: int) -> Outcome | None:
-    """The outcome with what its page shows of the apps below, in one query.
+def outcome_for_community(
+    *, community: Community, pk: int, reader: Resident | None = None
+) -> Outcome | None:
+    """The outcome with what its page shows of the apps below, and `reader`'s
+    rating of it (rating_of then asks no query), in one query.
 
     Without the community (the page has it) nor an order (one row at most): the
     joins cost more to build than the kept page to serve, so its SQL is built
     once (core.prepared).
     """
-    found = _outcome_query(community.pk, int(pk))
+    found = _outcome_query(community.pk, int(pk), reader.pk if reader else 0)
     if not found:
         return None
-    found[0].community = community
-    return found[0]
+    outcome = found[0]
+    outcome.community = community
+    if reader is not None:
+        outcome._rated_by = (reader.pk, getattr(outcome, "reader_rating", None))
+    return outcome
 
 
 def _latest_per(queryset, parent_field: str, parents, *, order, limit) -> dict:
@@ -235,6 +248,9 @@ def outcome_story(*, outcome: Outcome) -> dict:
 
 def rating_of(*, outcome: Outcome, resident: Resident) -> SatisfactionRating | None:
     """The resident's rating of the outcome (one at most: no order to build)."""
+    read = getattr(outcome, "_rated_by", None)
+    if read is not None and read[0] == resident.pk:
+        return read[1]
     found = SatisfactionRating.objects.filter(outcome=outcome, resident=resident)
     return next(iter(found.order_by()[:1]), None)
 

@@ -79,8 +79,8 @@ def _denied(request, community):
     raise PermissionDenied
 
 
-def _outcome(community, pk):
-    outcome = selectors.outcome_for_community(community=community, pk=pk)
+def _outcome(community, pk, reader=None):
+    outcome = selectors.outcome_for_community(community=community, pk=pk, reader=reader)
     if outcome is None:
         raise Http404
     return outcome
@@ -258,13 +258,16 @@ def _own_parts(request, community, outcome, resident, forms_) -> dict[str, str]:
     return parts
 
 
+def _reader(request, community):
+    """The reader's own record, where they may see the community."""
+    if not request.user.has_perm("residents.view_community", community):
+        return None
+    return resident_for_user(user=request.user, community=community)
+
+
 def _detail_context(request, community, outcome, **forms_) -> dict:
     user = request.user
-    resident = (
-        resident_for_user(user=user, community=community)
-        if user.has_perm("residents.view_community", community)
-        else None
-    )
+    resident = _reader(request, community)
     kept = _story(request, community, outcome, resident, forms_)
     own = {
         f"i{pk}"
@@ -288,7 +291,7 @@ def outcome_detail(request, community, pk):
     community = _community(request, community)
     if (denied := _denied(request, community)) is not None:
         return denied
-    outcome = _outcome(community, pk)
+    outcome = _outcome(community, pk, reader=_reader(request, community))
     return render(
         request,
         "outcomes/outcome_detail.html",

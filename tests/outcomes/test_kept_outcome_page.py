@@ -165,6 +165,41 @@ def test_two_residents_each_see_their_own_rating(
         assert "修改我的评价" not in theirs
 
 
+def test_a_raters_page_reads_their_rating_with_the_outcome(
+    committed,
+    django_assert_max_num_queries,
+    outcome,
+    staff_user,
+    resident_user,
+    resident,
+    library,
+):
+    """An implemented outcome's page: the rating comes in the outcome's query."""
+    item = committed(add_item, outcome, by=staff_user, owner=library)
+    committed(
+        services.action_item_set_status,
+        item=item,
+        by=staff_user,
+        status=ActionStatus.DONE,
+    )
+    outcome.refresh_from_db()
+    committed(
+        services.rating_submit,
+        outcome=outcome,
+        resident=resident,
+        by=resident_user,
+        score=4,
+    )
+    client = Client()
+    client.force_login(resident_user)
+    client.get(outcome.get_absolute_url())  # built
+    # The session, the login, the outcome with the rating; the organisations the
+    # reader belongs to (an item is an organisation's).
+    with django_assert_max_num_queries(4):
+        shown = client.get(outcome.get_absolute_url()).content.decode()
+    assert "您评了 4 星" in shown
+
+
 def test_only_the_pledger_sees_their_pledge_as_theirs(
     committed, outcome, staff_user, resident_user, resident, second
 ):
