@@ -20,6 +20,7 @@ from council.models import Meeting
 from residents.access import community_view
 from residents.kept import community_body
 from residents.models import Community, District
+from residents.selectors import district_of_officer
 
 from . import metrics, selectors, services
 from .feeds import community_calendar
@@ -105,7 +106,11 @@ def meeting_figures(request, community, pk):
 
 
 def _district_for(request, pk) -> District:
-    district = get_object_or_404(District, pk=pk)
+    """The district of the URL, if the user is one of its officers: theirs comes
+    with the login's memberships; anyone else's is read, to tell 403 from 404."""
+    district = district_of_officer(user=request.user, pk=pk)
+    if district is None:
+        district = get_object_or_404(District, pk=pk)
     if not request.user.has_perm("reports.view_district", district):
         raise PermissionDenied
     return district

@@ -93,6 +93,7 @@ def _memberships_with_login(user_id) -> QuerySet:
         .select_related(
             "user",
             "community__district",
+            "district",
             "own_resident",
             *(f"own_resident__{relation}" for relation in _RESIDENT_RELATIONS),
         )
@@ -153,7 +154,7 @@ def memberships_of(user) -> tuple[list[Membership], list[Community]]:
         if memberships is None:
             memberships = list(
                 Membership.objects.filter(user=user).select_related(
-                    "community__district"
+                    "community__district", "district"
                 )
             )
         district_ids = {
@@ -172,6 +173,18 @@ def memberships_of(user) -> tuple[list[Membership], list[Community]]:
         )
         user.__dict__[_MEMBERSHIPS_ATTR] = (memberships, in_districts)
     return user.__dict__[_MEMBERSHIPS_ATTR]
+
+
+def district_of_officer(*, user, pk) -> object | None:
+    """The district `pk` when `user` is one of its officers (from the memberships:
+    no query), else None."""
+    if user is None or not user.is_authenticated:
+        return None
+    memberships, _in_districts = memberships_of(user)
+    for m in memberships:
+        if m.role == Role.DISTRICT_OFFICER and str(m.district_id) == str(pk):
+            return m.district
+    return None
 
 
 def community_by_slug(*, slug: str, user=None) -> Community:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from reports.services import snapshots_make
 from residents.models import Role
+from tests.factories import DistrictFactory
 from tests.reports.conftest import at
 from tests.reports.test_views import _user, dashboard, district_url
 
@@ -42,6 +43,24 @@ def test_a_kept_dashboard_costs_the_login_alone(
     assert 'data-testid="figure-participation">60.0%' in again
     main = first[first.index("<main") : first.index("</main>")]
     assert main in again
+
+
+def test_a_kept_district_page_costs_the_login_and_the_districts_communities(
+    town, frozen, committed, django_assert_max_num_queries
+):
+    """The officer's district and their right to it come with the login's
+    memberships; the navigation's list of their communities is one query."""
+    officer = officer_of(town.community.district)
+    committed(snapshots_make, month=date(2026, 11, 1))
+    client = Client()
+    client.force_login(officer)
+    url = district_url(town.community.district, month="2026-11")
+    client.get(url)
+    with django_assert_max_num_queries(3):  # the session, the login, communities
+        again = client.get(url).content.decode()
+    assert "东峤社区" in again
+    other = client.get(district_url(DistrictFactory(name="涵江区"), month="2026-11"))
+    assert other.status_code == 403
 
 
 def test_the_nights_snapshots_show_on_the_dashboard_and_the_district_page(
