@@ -137,9 +137,9 @@ def test_published_minutes_are_linked_at_once(
     assert "查看会议纪要" in page(resident_user, outcome)
 
 
-def test_two_residents_each_see_their_own_rating(
-    committed, outcome, staff_user, resident_user, resident, second, library
-):
+@pytest.fixture
+def rated(committed, outcome, staff_user, resident_user, resident, library):
+    """The outcome implemented (its one item done), and rated 4 by `resident`."""
     item = committed(add_item, outcome, by=staff_user, owner=library)
     committed(
         services.action_item_set_status,
@@ -155,6 +155,11 @@ def test_two_residents_each_see_their_own_rating(
         by=resident_user,
         score=4,
     )
+    return outcome
+
+
+def test_two_residents_each_see_their_own_rating(rated, resident_user, second):
+    outcome = rated
     for _ in range(2):  # built, then kept
         mine = page(resident_user, outcome)
         theirs = page(second, outcome)
@@ -166,30 +171,10 @@ def test_two_residents_each_see_their_own_rating(
 
 
 def test_a_raters_page_reads_their_rating_with_the_outcome(
-    committed,
-    django_assert_max_num_queries,
-    outcome,
-    staff_user,
-    resident_user,
-    resident,
-    library,
+    rated, resident_user, django_assert_max_num_queries
 ):
     """An implemented outcome's page: the rating comes in the outcome's query."""
-    item = committed(add_item, outcome, by=staff_user, owner=library)
-    committed(
-        services.action_item_set_status,
-        item=item,
-        by=staff_user,
-        status=ActionStatus.DONE,
-    )
-    outcome.refresh_from_db()
-    committed(
-        services.rating_submit,
-        outcome=outcome,
-        resident=resident,
-        by=resident_user,
-        score=4,
-    )
+    outcome = rated
     client = Client()
     client.force_login(resident_user)
     client.get(outcome.get_absolute_url())  # built
