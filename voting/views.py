@@ -22,6 +22,7 @@ from council.models import Meeting
 from residents.access import community_view
 from residents.kept import community_body
 from residents.models import Community
+from residents.predicates import viewer_key
 from residents.selectors import resident_for_user
 
 from . import selectors, services
@@ -81,6 +82,38 @@ def _closed_if_due(request, community, voting_round, now) -> VotingRound:
     return voting_round
 
 
+def _round_head(request, community, voting_round) -> str:
+    """The round's page but the reader's ballot and the staff's tools, the same for
+    everyone who sees the community alike: kept (selectors.COMMUNITY_ROUNDS, which
+    round_open and round_close announce) until its countdown's next tick."""
+
+    def build():
+        html = render_to_string(
+            "voting/partials/_round_head.html",
+            {
+                "community": community,
+                "round": voting_round,
+                "options": list(voting_round.options.all()),
+            },
+            request,
+        )
+        until = None
+        if voting_round.status == RoundStatus.OPEN:
+            until = time_left_changes_at(voting_round.closes_at, timezone.now())
+        return Expiring(html, until)
+
+    variant = (
+        "round-page",
+        voting_round.pk,
+        community.slug,
+        get_language(),
+        *viewer_key(request.user, community),
+    )
+    return mark_safe(  # noqa: S308 - rendered by a template, escaped there
+        selectors.COMMUNITY_ROUNDS.get_or_build(str(community.pk), variant, build)
+    )
+
+
 def _round_context(
     request, community, voting_round, *, form=None, code="", now=None
 ) -> dict:
@@ -109,6 +142,7 @@ def _round_context(
     return {
         "community": community,
         "round": voting_round,
+        "round_head": _round_head(request, community, voting_round),
         "options": options,
         "options_by_id": {o.pk: o for o in options},
         "receipt": receipt,
