@@ -74,3 +74,26 @@ def test_each_reader_gets_their_own_ballot_under_the_kept_round(
     assert voting_round.question in mine and voting_round.question in theirs
     assert 'data-testid="my-choice">反对<' in mine
     assert "my-choice" not in theirs and 'name="choice"' in theirs
+
+
+@pytest.mark.parametrize("multiple", [False, True])
+def test_the_ballots_inputs_are_what_django_writes(
+    committed, staff_user, session, multiple
+):
+    """option_input writes each option as {{ option.tag }} would, checked and
+    required alike (the cast page renders no template per option)."""
+    from voting.forms import BallotForm
+    from voting.models import RoundKind
+    from voting.templatetags.voting_tags import option_input
+
+    meeting, _seats = session
+    voting_round = committed(make_round, meeting, by=staff_user)
+    if multiple:
+        voting_round.kind, voting_round.max_choices = RoundKind.MULTIPLE, 2
+    first = voting_round.options.order_by("position").first()
+    for data in ({}, {"choice": [first.pk] if multiple else first.pk}):
+        form = BallotForm(voting_round=voting_round, initial=data)
+        inputs = list(form["choice"])
+        assert len(inputs) == 3
+        for option in inputs:
+            assert option_input(option) == option.tag()
