@@ -167,3 +167,26 @@ def test_several_values_each_go_to_their_own_places(two_logins):
         assert described(prepared(user.pk, role)) == described(build(user.pk, role))
     with pytest.raises(TypeError):
         prepared(resident.pk)
+
+
+@pytest.mark.postgres
+def test_postgresql_plans_it_once_per_connection(two_logins, django_assert_num_queries):
+    """Prepared on the server on first use (not a query the page counts), then
+    executed; a new connection prepares it again."""
+    prepared = PreparedQuery(memberships_of, samples=(-123_456_789,))
+    resident, officer = two_logins
+    connection = connections["default"]
+
+    def statements() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {row[0] for row in cursor.fetchall()}
+
+    with django_assert_num_queries(1) as captured:
+        rows = described(prepared(resident.pk))
+    assert rows == described(memberships_of(resident.pk))
+    assert captured.captured_queries[0]["sql"].startswith("EXECUTE yh_prepared_")
+    assert any('"residents_membership"' in s for s in statements())
+    assert described(prepared(officer.pk)) == described(memberships_of(officer.pk))
+    connection.close()
+    assert described(prepared(officer.pk)) == described(memberships_of(officer.pk))
