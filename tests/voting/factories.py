@@ -101,3 +101,13 @@ def make_round(
 
 def residents(community, n):
     return [ResidentFactory(community=community) for _ in range(n)]
+
+
+def cast(voting_round, voter, code="for"):
+    """The voter casts their own ballot online (given a login if they had none)."""
+    return services.ballot_cast(
+        voting_round=voting_round,
+        voter=voter,
+        choice=voting_round.options.get(code=code),
+        by=with_login(voter),
+    )

@@ -12,7 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from tests.pages import opened
-from tests.voting.factories import council_in_session, make_round, with_login
+from tests.voting.factories import cast, council_in_session, make_round, with_login
 from voting import services
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +29,7 @@ def test_a_closed_round_shows_its_result_at_once(committed, staff_user, session)
     voter = with_login(seats[0].resident)
     assert "去投票" not in opened(voter, voting_round.get_absolute_url())  # kept now
     for seat in seats:
-        committed(
-            services.ballot_cast,
-            voting_round=voting_round,
-            voter=seat.resident,
-            choice=voting_round.options.get(code="for"),
-            by=with_login(seat.resident),
-        )
+        committed(cast, voting_round, seat.resident)
     committed(
         services.round_close, voting_round=voting_round, now=voting_round.closes_at
     )
@@ -62,13 +56,7 @@ def test_each_reader_gets_their_own_ballot_under_the_kept_round(
     meeting, seats = session
     voting_round = committed(make_round, meeting, by=staff_user)
     first, second = (with_login(seat.resident) for seat in seats[:2])
-    committed(
-        services.ballot_cast,
-        voting_round=voting_round,
-        voter=seats[0].resident,
-        choice=voting_round.options.get(code="against"),
-        by=first,
-    )
+    committed(cast, voting_round, seats[0].resident, "against")
     mine = opened(first, voting_round.get_absolute_url())
     theirs = opened(second, voting_round.get_absolute_url())
     assert voting_round.question in mine and voting_round.question in theirs

@@ -15,7 +15,7 @@ from council.models import AgendaItem
 from outcomes import services as outcome_services
 from tests.pages import kept_served, opened
 from tests.topics.factories import TopicFactory
-from tests.voting.factories import council_in_session, make_round, with_login
+from tests.voting.factories import cast, council_in_session, make_round, with_login
 from voting import services
 from voting.models import VotingRound
 
@@ -37,13 +37,7 @@ def session(committed, community, staff_user, topic):
 
 
 def vote(committed, voting_round, voter, code="for"):
-    committed(
-        services.ballot_cast,
-        voting_round=voting_round,
-        voter=voter,
-        choice=voting_round.options.get(code=code),
-        by=with_login(voter),
-    )
+    committed(cast, voting_round, voter, code)
 
 
 def test_a_round_opened_then_closed_shows_at_once(
