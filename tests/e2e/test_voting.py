@@ -9,12 +9,13 @@ import os
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.voting.factories import council_in_session, make_round, with_login
 from voting.models import BallotReceipt, CastVia, RoundStatus, VotingRound
+from voting.selectors import COMMUNITY_ROUNDS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,6 +78,7 @@ def test_representative_votes_changes_and_sees_the_result_after_the_deadline(
     VotingRound.objects.filter(pk=voting_round.pk).update(
         closes_at=timezone.now() + timedelta(seconds=4)
     )
+    COMMUNITY_ROUNDS.changed(str(community.pk))  # as a service would: page is kept
     page.reload()
     assert page.get_by_role("button", name="改投").count()  # still open
     page.get_by_test_id("verdict").wait_for(timeout=60_000)
@@ -94,6 +96,46 @@ def test_representative_votes_changes_and_sees_the_result_after_the_deadline(
     assert page.locator("#round-chart svg").count() == 1  # ECharts drew the bars
     assert _no_horizontal_scroll(page)
     _shot(page, "vote_result")
+
+
+def test_the_kept_round_page_serves_an_english_and_a_chinese_voter_their_own_ballot(
+    new_page, community, staff_user
+):
+    """The round's page is kept for everyone (views._round_head): a Chinese voter
+    builds it, an English voter gets it in English with their own working form."""
+    meeting, seats = council_in_session(community, by=staff_user)
+    chinese, english = (with_login(seat.resident) for seat in seats[:2])
+    english.language = "en"
+    english.save(update_fields=["language"])
+    voting_round = make_round(meeting, by=staff_user, minutes=90)
+    pages = {}
+    for user, locale in ((chinese, "zh-CN"), (english, "en-GB")):
+        page = new_page(locale=locale)
+        log_in(page, user)
+        page.goto(voting_round.get_absolute_url())
+        assert_accessible(page)
+        assert page.locator("h1").inner_text() == voting_round.question
+        pages[locale] = page
+    chinese_page, english_page = pages["zh-CN"], pages["en-GB"]
+    assert "投票截止" in chinese_page.content()
+    assert "Voting closes" in english_page.content()
+    assert "投票截止" not in english_page.content()
+    with translation.override("en"):
+        label = voting_round.options.get(code="for").label
+    english_page.get_by_label(label, exact=True).check()
+    english_page.get_by_role("button", name="Cast my ballot").click()
+    english_page.get_by_test_id("cast-ok").wait_for()
+    assert (
+        "Your ballot was counted."
+        in english_page.get_by_test_id("cast-ok").inner_text()
+    )
+    assert_accessible(english_page)
+    receipt = BallotReceipt.objects.get(voter=seats[1].resident)
+    assert receipt.options == [voting_round.options.get(code="for").pk]
+    chinese_page.reload()
+    assert_accessible(chinese_page)
+    assert chinese_page.get_by_role("button", name="投票", exact=True).count()
+    assert not chinese_page.get_by_test_id("my-choice").count()
 
 
 @pytest.fixture
