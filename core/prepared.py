@@ -47,6 +47,8 @@ class PreparedQuery:
     def __call__(self, *values: Any) -> list:
         if len(values) != len(self.samples):
             raise TypeError(f"{len(self.samples)} values expected, not {len(values)}")
+        if any(_beyond_bigint(value) for value in values):
+            return []  # no id column holds it: the database would refuse it
         compiled = self._compiled()
         sql, params, places = compiled["sql"], compiled["params"], compiled["places"]
         params = list(params)
@@ -154,3 +156,7 @@ def _prepared_on_server(connection, compiled: dict) -> str:
     if not count:
         return f"EXECUTE {name}"
     return f"EXECUTE {name} ({', '.join(['%s'] * count)})"
+
+
+def _beyond_bigint(value) -> bool:
+    return isinstance(value, int) and not -(2**63) <= value < 2**63

@@ -190,3 +190,8 @@ def test_postgresql_plans_it_once_per_connection(two_logins, django_assert_num_q
     assert described(prepared(officer.pk)) == described(memberships_of(officer.pk))
     connection.close()
     assert described(prepared(officer.pk)) == described(memberships_of(officer.pk))
+
+
+def test_a_value_no_id_column_holds_finds_nothing(two_logins):
+    prepared = PreparedQuery(memberships_of, samples=(-123_456_789,))
+    assert prepared(2**63) == [] and prepared(-(2**63) - 1) == []
