@@ -61,7 +61,10 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return self._instances(compiled, compiler.results_iter([rows]))
+        converters = compiled["converters"]
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        return self._instances(compiled, rows)
 
     def forget(self) -> None:
         """Compile again on the next call, in every thread (the query has changed)."""
@@ -90,6 +93,9 @@ class PreparedQuery:
         if missing:
             raise ValueError(f"{sorted(missing)!r} not among the parameters of {sql}")
         klass_info, select = compiler.klass_info, compiler.select
+        fields = [column[0] for column in select[: compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ValueError(f"composite fields are not supported: {sql}")
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1]
         kept = {
             "compiler": compiler,
@@ -101,6 +107,8 @@ class PreparedQuery:
             "init_list": [f[0].target.attname for f in select[start : end + 1]],
             "populators": get_related_populators(klass_info, select, alias),
             "annotations": dict(compiler.annotation_col_map or {}),
+            # What results_iter() would look up on every call.
+            "converters": compiler.get_converters(fields),
             "db": alias,
             "generation": self._generation,
             "name": f"yh_prepared_{next(_NAMES)}",
