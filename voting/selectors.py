@@ -96,12 +96,17 @@ OPTIONS_KEPT_SECONDS = 60 * 60 * 24
 
 
 def round_options(voting_round: VotingRound) -> list[Option]:
-    """The round's options in ballot order, from the cache when they are there."""
+    """The round's options in ballot order, from the cache when they are there;
+    `voting_round.options.all()` then answers from them too."""
+    prefetched = getattr(voting_round, "_prefetched_objects_cache", {})
+    if "options" in prefetched:
+        return list(prefetched["options"])
     key = f"round-options:{voting_round.pk}:{voting_round.created_at.timestamp()}"
     options = cache.get(key)
     if options is None:
         options = list(voting_round.options.order_by("position"))
         cache.set(key, options, OPTIONS_KEPT_SECONDS)
+    _with_options(voting_round, options)
     return options
 
 
@@ -111,7 +116,8 @@ def round_for_reader(
     """The round as round_for_community gives it, with the reader's receipt and
     whether they are an elector read in the same query (my_receipt and
     is_elector then answer without one), and on PostgreSQL the database's clock
-    (`read_at`), its options from round_options."""
+    (`read_at`). Its options are read when asked for (round_options): a page
+    whose ballot and head are kept needs none."""
     query = _round_for_reader_queries[reads_database_clock()]
     found = query(community.pk, pk, resident.pk if resident is not None else 0)
     if not found:
@@ -120,7 +126,6 @@ def round_for_reader(
     voting_round.community = community
     voting_round.meeting.community = community
     voting_round.agenda_item.meeting = voting_round.meeting
-    _with_options(voting_round, round_options(voting_round))
     receipt = getattr(voting_round, "reader_receipt", None)
     if receipt is not None:
         receipt.voting_round, receipt.voter = voting_round, resident

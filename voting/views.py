@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.display import format_when, time_left_changes_at
 from core.forms import apply_service_errors
-from core.fragments import Expiring
+from core.fragments import KEPT_CSRF_TOKEN, Expiring, kept_or_built, with_own_csrf_token
 from core.params import int_or_none, kept_page
 from council.models import Meeting
 from residents.access import community_view
@@ -82,10 +82,11 @@ def _closed_if_due(request, community, voting_round, now) -> VotingRound:
     return voting_round
 
 
-def _round_head(request, community, voting_round) -> str:
+def _round_head(request, community, voting_round) -> tuple:
     """The round's page but the reader's ballot and the staff's tools, the same for
     everyone who sees the community alike: kept (selectors.COMMUNITY_ROUNDS, which
-    round_open and round_close announce) until its countdown's next tick."""
+    round_open and round_close announce) until its countdown's next tick. As a
+    kept_or_built() wish."""
 
     def build():
         html = render_to_string(
@@ -93,7 +94,7 @@ def _round_head(request, community, voting_round) -> str:
             {
                 "community": community,
                 "round": voting_round,
-                "options": list(voting_round.options.all()),
+                "options": selectors.round_options(voting_round),
             },
             request,
         )
@@ -109,9 +110,27 @@ def _round_head(request, community, voting_round) -> str:
         get_language(),
         *viewer_key(request.user, community),
     )
-    return mark_safe(  # noqa: S308 - rendered by a template, escaped there
-        selectors.COMMUNITY_ROUNDS.get_or_build(str(community.pk), variant, build)
-    )
+    return (selectors.COMMUNITY_ROUNDS, str(community.pk), variant, build)
+
+
+def _blank_ballot(request, community, voting_round) -> tuple:
+    """The ballot of someone who has not voted, the same for every voter of the
+    round who reads its language: kept (selectors.COMMUNITY_ROUNDS) with each
+    reader's CSRF token put in when served. As a kept_or_built() wish."""
+
+    def build():
+        return render_to_string(
+            "voting/partials/_ballot_form.html",
+            {
+                "community": community,
+                "round": voting_round,
+                "form": BallotForm(voting_round=voting_round),
+                "csrf_token": KEPT_CSRF_TOKEN,
+            },
+        )
+
+    variant = ("blank-ballot", voting_round.pk, community.slug, get_language())
+    return (selectors.COMMUNITY_ROUNDS, str(community.pk), variant, build)
 
 
 def _round_context(
@@ -129,7 +148,10 @@ def _round_context(
         and accepting
         and not (receipt is not None and voting_round.is_secret)
     )
-    if form is None and can_cast:
+    wanted = [_round_head(request, community, voting_round)]
+    if form is None and can_cast and receipt is None and not code:
+        wanted.append(_blank_ballot(request, community, voting_round))
+    elif form is None and can_cast:
         initial = {}
         if receipt is not None and receipt.options:
             initial["choice"] = (
@@ -138,13 +160,16 @@ def _round_context(
                 else receipt.options[0]
             )
         form = BallotForm(voting_round=voting_round, initial=initial)
-    options = list(voting_round.options.all())
+    head, *blank = kept_or_built(wanted)
+    options_by_id = {}
+    if receipt is not None:
+        options_by_id = {o.pk: o for o in selectors.round_options(voting_round)}
     return {
         "community": community,
         "round": voting_round,
-        "round_head": _round_head(request, community, voting_round),
-        "options": options,
-        "options_by_id": {o.pk: o for o in options},
+        "round_head": mark_safe(head),  # noqa: S308 - rendered by a template
+        "blank_ballot": with_own_csrf_token(blank[0], request) if blank else "",
+        "options_by_id": options_by_id,
         "receipt": receipt,
         "eligible": eligible,
         "accepting": accepting,

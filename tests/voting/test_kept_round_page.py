@@ -85,3 +85,59 @@ def test_the_ballots_inputs_are_what_django_writes(
         assert len(inputs) == 3
         for option in inputs:
             assert option_input(option) == option.tag()
+
+
+def _ballot_token(html: str, action: str) -> str:
+    form = html[html.index(f'<form method="post" action="{action}"') :]
+    start = form.index('name="csrfmiddlewaretoken" value="') + 34
+    return form[start : form.index('"', start)]
+
+
+def test_voters_who_have_not_voted_share_one_ballot_and_each_casts_with_it(
+    committed, staff_user, session, django_capture_on_commit_callbacks
+):
+    """The blank ballot is kept per round and language (voting.views._blank_ballot):
+    each voter's copy carries their own CSRF token, which the cast accepts."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from voting.models import BallotReceipt
+
+    meeting, seats = session
+    voting_round = committed(make_round, meeting, by=staff_user)
+    page = voting_round.get_absolute_url()
+    submit = reverse(
+        "voting:ballot_submit", args=[meeting.community.slug, voting_round.pk]
+    )
+    tokens = []
+    for seat in seats[:2]:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(with_login(seat.resident))
+        html = client.get(page).content.decode()
+        assert ">投票</button>" in html
+        token = _ballot_token(html, submit)
+        assert token and "placeholder" not in token
+        tokens.append(token)
+        option = voting_round.options.get(code="for")
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = client.post(
+                submit,
+                {"choice": option.pk, "csrfmiddlewaretoken": token},
+            )
+        assert answer.status_code in (200, 302), answer.content[:300]
+        assert BallotReceipt.objects.filter(
+            voting_round=voting_round, voter=seat.resident
+        ).exists()
+    assert tokens[0] != tokens[1]
+
+
+def test_the_kept_ballot_is_in_each_voters_language(committed, staff_user, session):
+    meeting, seats = session
+    voting_round = committed(make_round, meeting, by=staff_user)
+    chinese, english = (with_login(seat.resident) for seat in seats[:2])
+    english.language = "en"
+    english.save(update_fields=["language"])
+    zh = opened(chinese, voting_round.get_absolute_url())
+    en = opened(english, voting_round.get_absolute_url())
+    assert ">Cast my ballot</button>" in en and ">投票</button>" in zh
+    assert 'name="choice"' in zh and 'name="choice"' in en
