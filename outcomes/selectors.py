@@ -59,6 +59,34 @@ class ItemOwners(NamedTuple):
     owner_user_id: int | None
     owner_resident_id: int | None
     owner_organization_id: int | None
+    # The resident ids of the owner organisation's members, read with the page
+    # (item_owners): kept as long as the community's organisations do not change.
+    organization_members: frozenset[int] = frozenset()
+
+
+def item_owners(items) -> list[ItemOwners]:
+    """Who owns each action item, the members of owner organisations included
+    (one query, when an organisation owns any)."""
+    from residents.models import Organization
+
+    items = list(items)
+    members: dict[int, set[int]] = {}
+    org_ids = {item.owner_organization_id for item in items} - {None}
+    if org_ids:
+        for org_id, resident_id in Organization.members.through.objects.filter(
+            organization_id__in=org_ids
+        ).values_list("organization_id", "resident_id"):
+            members.setdefault(org_id, set()).add(resident_id)
+    return [
+        ItemOwners(
+            item.pk,
+            item.owner_user_id,
+            item.owner_resident_id,
+            item.owner_organization_id,
+            frozenset(members.get(item.owner_organization_id, ())),
+        )
+        for item in items
+    ]
 
 
 def outcome_list(*, community: Community, status: str = "", category: str = "", page=1):
@@ -304,7 +332,8 @@ def confirmations(*, version: MinutesVersion) -> list[MinutesConfirmation]:
 
 
 def action_items_user_may_update(*, user, community, items) -> set[int]:
-    """Which of these action items `user` may post progress on (two queries at most).
+    """Which of these action items `user` may post progress on (one query at most;
+    none for ItemOwners, which carry their organisations' members).
 
     The same rule as the "outcomes.post_update" permission, for a whole page.
     `items` are ActionItems or ItemOwners: an owner resident is told by their
@@ -323,8 +352,15 @@ def action_items_user_may_update(*, user, community, items) -> set[int]:
         return set()
     resident = resident_for_user(user=user, community=community)
     org_ids: set[int] = set()
+    if resident is not None:  # members of an owner organisation read with the page
+        org_ids.update(
+            item.owner_organization_id
+            for item in items
+            if resident.pk in getattr(item, "organization_members", ())
+        )
+    read = all(isinstance(item, ItemOwners) for item in items)
     if any(item.owner_organization_id for item in items):
-        if resident is not None:
+        if resident is not None and not read:
             org_ids.update(
                 Organization.members.through.objects.filter(
                     resident_id=resident.pk

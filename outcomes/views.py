@@ -34,7 +34,11 @@ from residents.access import community_view
 from residents.kept import community_body
 from residents.models import Community
 from residents.predicates import viewer_key
-from residents.selectors import community_by_slug, resident_for_user
+from residents.selectors import (
+    HOME_ORGANIZATIONS,
+    community_by_slug,
+    resident_for_user,
+)
 from topics.models import TopicCategory
 
 from . import selectors, services
@@ -59,9 +63,9 @@ from .models import (
 
 # The list's first pages are kept rendered (selectors.COMMUNITY_OUTCOMES).
 KEPT_PAGES = 10
-# Crispy's rendering of a blank form, per language (rendering one cost as much as
-# the rest of a kept outcome page).
-BLANK_FORMS = FragmentMemo(size=64)
+# The blank rating form of an outcome's page, per language (rendering one cost as
+# much as the rest of a kept outcome page).
+BLANK_FORMS = FragmentMemo(size=1024)
 
 
 def _community(request, slug) -> Community:
@@ -181,28 +185,25 @@ def _story(request, community, outcome, resident, forms_) -> dict:
             },
             request,
         )
-        owners = [
-            selectors.ItemOwners(
-                item.pk,
-                item.owner_user_id,
-                item.owner_resident_id,
-                item.owner_organization_id,
-            )
-            for item in story["items"]
-        ]
+        owners = selectors.item_owners(story["items"])
         # An action item becomes overdue at midnight.
         return Expiring({"html": html, "owners": owners}, next_local_midnight())
 
     if forms_:  # a form sent back with its errors: for this reader alone
         return build().value
     variant = (
+        "with-members",  # the owners carry their organisations' members
         community.slug,
         get_language(),
         *viewer_key(user, community),
         resident is not None,
         _stamp(outcome),
     )
-    return selectors.OUTCOME_PAGES.get_or_build(str(outcome.pk), variant, build)
+    # Who may post progress is kept with it: the members of owner organisations.
+    organizations = ((HOME_ORGANIZATIONS, str(community.pk)),)
+    return selectors.OUTCOME_PAGES.get_or_build(
+        str(outcome.pk), variant, build, also=organizations
+    )
 
 
 def _own_parts(request, community, outcome, resident, forms_) -> dict[str, str]:
@@ -234,20 +235,32 @@ def _own_parts(request, community, outcome, resident, forms_) -> dict[str, str]:
                 if rating
                 else None
             )
-        if rating_form is not None:
-            if rating_form.is_bound or rating_form.initial:
-                fields = as_crispy_form(rating_form)
-            else:  # the blank form most readers get: the same until a deploy
-                fields = BLANK_FORMS.get_or_render(
-                    ("rating", get_language()), lambda: as_crispy_form(RatingForm())
-                )
+        if rating_form is not None and not (
+            rating_form.is_bound or rating_form.initial
+        ):
+            # The blank form most readers get: the same for the outcome's page
+            # in a language until a deploy, the reader's CSRF token put in later.
+            parts["<!--live:rating-form-->"] = BLANK_FORMS.get_or_render(
+                ("rating-part", community.slug, outcome.pk, get_language()),
+                lambda: render_to_string(
+                    "outcomes/partials/_rating_form.html",
+                    {
+                        "community": community,
+                        "outcome": outcome,
+                        "rating_form": RatingForm(),
+                        "rating_fields": as_crispy_form(RatingForm()),
+                        "csrf_token": KEPT_CSRF_TOKEN,
+                    },
+                ),
+            )
+        elif rating_form is not None:
             parts["<!--live:rating-form-->"] = render_to_string(
                 "outcomes/partials/_rating_form.html",
                 {
                     "community": community,
                     "outcome": outcome,
                     "rating_form": rating_form,
-                    "rating_fields": fields,
+                    "rating_fields": as_crispy_form(rating_form),
                     "rating": rating,
                     "rating_until": services.rating_changeable_until(rating)
                     if rating

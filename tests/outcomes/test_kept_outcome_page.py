@@ -138,8 +138,8 @@ def test_published_minutes_are_linked_at_once(
 
 
 @pytest.fixture
-def rated(committed, outcome, staff_user, resident_user, resident, library):
-    """The outcome implemented (its one item done), and rated 4 by `resident`."""
+def implemented(committed, outcome, staff_user, library):
+    """The outcome implemented (its one item done): residents may rate it."""
     item = committed(add_item, outcome, by=staff_user, owner=library)
     committed(
         services.action_item_set_status,
@@ -148,14 +148,20 @@ def rated(committed, outcome, staff_user, resident_user, resident, library):
         status=ActionStatus.DONE,
     )
     outcome.refresh_from_db()
+    return outcome
+
+
+@pytest.fixture
+def rated(committed, implemented, resident_user, resident):
+    """The implemented outcome, rated 4 by `resident`."""
     committed(
         services.rating_submit,
-        outcome=outcome,
+        outcome=implemented,
         resident=resident,
         by=resident_user,
         score=4,
     )
-    return outcome
+    return implemented
 
 
 def test_two_residents_each_see_their_own_rating(rated, resident_user, second):
@@ -178,9 +184,9 @@ def test_a_raters_page_reads_their_rating_with_the_outcome(
     client = Client()
     client.force_login(resident_user)
     client.get(outcome.get_absolute_url())  # built
-    # The session, the login, the outcome with the rating; the organisations the
-    # reader belongs to (an item is an organisation's).
-    with django_assert_max_num_queries(4):
+    # The session, the login, the outcome with the rating; the members of the
+    # organisation an item is owned by are kept with the page.
+    with django_assert_max_num_queries(3):
         shown = client.get(outcome.get_absolute_url()).content.decode()
     assert "您评了 4 星" in shown
 
@@ -232,6 +238,55 @@ def test_only_the_owner_and_staff_see_post_progress(
         assert "更新进展" in page(resident_user, outcome)
         assert "更新进展" not in page(second, outcome)
         assert "更新进展" in page(staff_user, outcome)
+
+
+def test_an_owner_organisations_members_see_post_progress_as_they_change(
+    committed, outcome, staff_user, resident_user, resident, second, library
+):
+    """Who belongs to an owner organisation is kept with the page, and forgotten
+    when the organisation services change its members."""
+    from residents import services as residents_services
+
+    committed(add_item, outcome, by=staff_user, owner=library)
+    for _ in range(2):  # built, then kept
+        assert "更新进展" not in page(resident_user, outcome)
+    committed(
+        residents_services.organization_member_add,
+        organization=library,
+        resident=resident,
+    )
+    for _ in range(2):
+        assert "更新进展" in page(resident_user, outcome)
+        assert "更新进展" not in page(second, outcome)
+    committed(
+        residents_services.organization_member_remove,
+        organization=library,
+        resident=resident,
+    )
+    assert "更新进展" not in page(resident_user, outcome)
+
+
+def test_each_rater_sends_the_kept_blank_rating_form_with_their_own_token(
+    committed, implemented, resident_user, second
+):
+    """The blank rating form is kept per outcome and language; each reader's copy
+    carries their own CSRF token, which the rating accepts."""
+    from django.urls import reverse
+
+    action = reverse("outcomes:rate", args=[implemented.community.slug, implemented.pk])
+    tokens = set()
+    for user in (resident_user, second):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        html = client.get(implemented.get_absolute_url()).content.decode()
+        form = html[html.index(f'<form method="post" action="{action}"') :]
+        start = form.index('name="csrfmiddlewaretoken" value="') + 34
+        token = form[start : form.index('"', start)]
+        tokens.add(token)
+        answer = client.post(action, {"score": 5, "csrfmiddlewaretoken": token})
+        assert answer.status_code == 302, answer.content[:300]
+        assert "您评了 5 星" in page(user, implemented)
+    assert len(tokens) == 2
 
 
 def test_an_item_shows_overdue_from_the_midnight_after_its_due_date(
