@@ -57,9 +57,20 @@ class FragmentMemo:
 KEPT_CSRF_TOKEN = "kept-csrf-token-placeholder"
 
 
+def own_csrf_token(request) -> str:
+    """The reader's CSRF token, masked once for the whole page (each masking draws
+    32 random characters); a new one once the secret changes (rotated at login)."""
+    kept = getattr(request, "_own_csrf_token", None)
+    if kept is not None and kept[0] == request.META.get("CSRF_COOKIE"):
+        return kept[1]
+    token = get_token(request)
+    request._own_csrf_token = (request.META.get("CSRF_COOKIE"), token)
+    return token
+
+
 def with_own_csrf_token(html: str, request) -> SafeString:
     """Kept HTML with the reader's CSRF token in its forms."""
-    return mark_safe(html.replace(KEPT_CSRF_TOKEN, get_token(request)))  # noqa: S308
+    return mark_safe(html.replace(KEPT_CSRF_TOKEN, own_csrf_token(request)))  # noqa: S308
 
 
 # Kept HTML can hold a part only some readers see (their own pledge, a button on

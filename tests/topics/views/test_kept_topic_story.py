@@ -106,3 +106,24 @@ def test_the_edit_button_goes_when_the_collection_closes(topic, resident_user, w
         assert edit in endorse_box(resident_user, topic)
     with time_machine.travel(window.closes_at + timedelta(seconds=1), tick=False):
         assert edit not in endorse_box(resident_user, topic)
+
+
+def test_every_form_of_a_kept_page_and_htmx_carry_one_token_which_is_accepted(
+    topic, neighbour_user
+):
+    """The CSRF token is masked once per page (core.fragments.own_csrf_token): the
+    kept forms, the navbar's and htmx's header carry the same, and it works."""
+    import re
+
+    from django.urls import reverse
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(neighbour_user)
+    html = client.get(topic.get_absolute_url()).content.decode()
+    in_forms = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    header = re.search(r'"X-CSRFToken": "([^"]+)"', html)[1]
+    assert in_forms == {header}
+    endorse = reverse("topics:topic_endorse", args=[topic.community.slug, topic.pk])
+    answer = client.post(endorse, HTTP_X_CSRFTOKEN=header, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 200
+    assert "目前有 1 位居民点赞" in answer.content.decode()
