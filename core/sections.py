@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 
 from .fragments import Expiring, SharedFragments, kept_or_built, with_own_parts
 
@@ -127,45 +128,59 @@ def _as_read(section: PageSection, request, obj, entry) -> str:
     return html
 
 
+class SectionsWanted:
+    """A page's sections as kept_or_built() wishes, for a view that reads them with
+    its own kept parts in one round trip: `wanted` to add to its wishes, and
+    `rendered(values)` with what came back for them, in order."""
+
+    def __init__(self, *, page: str, request, obj, variant: tuple | None):
+        self.page, self.request, self.obj = page, request, obj
+        self.sections = _SECTIONS.get(page, [])
+        self.kept = [
+            s for s in self.sections if variant is not None and s.kept is not None
+        ]
+        self.wanted = [
+            (
+                section.kept,
+                section.scope(obj),
+                # "mine": entries of (html, mine), never an older kind
+                (page, getattr(obj, "pk", None), "mine", *(variant or ())),
+                lambda section=section: _kept_render(section, request, obj),
+                section.also(obj) if section.also else (),
+            )
+            for section in self.kept
+        ]
+
+    def rendered(self, values: list) -> SafeString:
+        """The sections' HTML, in order, empty ones left out."""
+        found = dict(zip(self.kept, values, strict=True))
+        shown = []
+        for section in self.sections:
+            entry = found.get(section)
+            if entry is None:
+                html = _render(section, self.request, self.obj, kept=False)
+            else:
+                html = _as_read(section, self.request, self.obj, entry)
+            if html:
+                shown.append(html)
+        return mark_safe("".join(shown))  # noqa: S308 - rendered by our templates
+
+
+def page_sections_wanted(
+    *, page: str, request, obj, variant: tuple | None = None
+) -> SectionsWanted:
+    """The sections of `page` for `obj`: with `variant` (what tells apart everyone
+    who sees the page differently: the language, the viewer's roles), the kept
+    ones as wishes to read from the cache; without, every one is rendered."""
+    return SectionsWanted(page=page, request=request, obj=obj, variant=variant)
+
+
 def rendered_page_sections(
     *, page: str, request, obj, variant: tuple | None = None
-) -> list[str]:
-    """The sections of `page` for `obj`, rendered, in order, empty ones left out.
-
-    With `variant` (what tells apart everyone who sees the page differently: the
-    language, the viewer's roles), the kept sections come from the cache, read in
-    one round trip; without, every section is rendered.
-    """
-    sections = _SECTIONS.get(page, [])
-    kept = [s for s in sections if variant is not None and s.kept is not None]
-    found = dict(
-        zip(
-            kept,
-            kept_or_built(
-                [
-                    (
-                        section.kept,
-                        section.scope(obj),
-                        # "mine": entries of (html, mine), never an older kind
-                        (page, getattr(obj, "pk", None), "mine", *variant),
-                        lambda section=section: _kept_render(section, request, obj),
-                        section.also(obj) if section.also else (),
-                    )
-                    for section in kept
-                ]
-            )
-            if kept
-            else [],
-            strict=True,
-        )
+) -> SafeString:
+    """The sections of `page` for `obj`, rendered, in order (the kept ones read in
+    one round trip)."""
+    sections = page_sections_wanted(
+        page=page, request=request, obj=obj, variant=variant
     )
-    shown = []
-    for section in sections:
-        entry = found.get(section)
-        if entry is None:
-            html = _render(section, request, obj, kept=False)
-        else:
-            html = _as_read(section, request, obj, entry)
-        if html:
-            shown.append(html)
-    return shown
+    return sections.rendered(kept_or_built(sections.wanted) if sections.wanted else [])

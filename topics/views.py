@@ -20,11 +20,13 @@ from core.forms import apply_service_errors
 from core.fragments import (
     KEPT_CSRF_TOKEN,
     Expiring,
+    kept_or_built,
     with_own_csrf_token,
     with_own_parts,
 )
 from core.http import safe_next
 from core.params import choice_or_default, int_or_none, query_text
+from core.sections import page_sections_wanted
 from residents.access import community_view
 from residents.kept import community_body
 from residents.models import Resident
@@ -317,11 +319,18 @@ def _comment_urls(community, topic) -> dict:
     }
 
 
-def _comment_page(request, community, topic, start: int) -> dict:
-    """One page of comments, rendered: `comment_page_html`, and where the others are."""
+# Where the kept comments box holds the page of comments (_comment_wish).
+_COMMENT_PAGE_PLACE = "<!--live:comment-page-->"
+
+
+def _comment_wish(request, community, topic, start: int) -> tuple:
+    """One page of comments, and the comments box around it with a blank comment
+    form, as a kept_or_built() wish: or (None, build) when the page is built for
+    its reader alone. Read with _comment_page_read()."""
     user = request.user
     can_moderate = user.has_perm("topics.moderate_comments", topic)
     variant = (
+        "with-box",  # entries that hold the box too
         start,
         translation.get_language(),
         community.slug,
@@ -334,20 +343,31 @@ def _comment_page(request, community, topic, start: int) -> dict:
         page = selectors.topic_comments(
             topic=topic, with_reports=can_moderate, start=start
         )
+        context = {
+            "community": community,
+            "topic": topic,
+            **page,
+            **_comment_urls(community, topic),
+            "csrf_token": KEPT_CSRF_TOKEN,
+        }
         html = render_to_string(
-            "topics/partials/_comment_page.html",
+            "topics/partials/_comment_page.html", context, request=request
+        )
+        has_comments = bool(page["comments"])
+        box = render_to_string(
+            "topics/partials/_comments.html",
             {
-                "community": community,
-                "topic": topic,
-                **page,
-                **_comment_urls(community, topic),
-                "csrf_token": KEPT_CSRF_TOKEN,
+                **context,
+                "comment_page_html": mark_safe(_COMMENT_PAGE_PLACE),  # noqa: S308
+                "has_comments": has_comments,
+                "comment_form": CommentForm(),
             },
             request=request,
         )
         return {
             "html": html,
-            "has_comments": bool(page["comments"]),
+            "box": box,
+            "has_comments": has_comments,
             "previous_start": page["previous_start"],
         }
 
@@ -355,22 +375,36 @@ def _comment_page(request, community, topic, start: int) -> dict:
     # for its reader alone, so no one can fill the cache with pages of nothing.
     size = selectors.COMMENTS_PAGE_SIZE
     if start % size == 0 and start <= topic.comment_count:
-        kept = selectors.COMMENT_PAGES.get_or_build(str(topic.pk), variant, build)
-    else:
-        kept = build()
+        return (selectors.COMMENT_PAGES, str(topic.pk), variant, build), build
+    return None, build
+
+
+def _comment_page_read(request, kept: dict) -> dict:
+    html = with_own_csrf_token(kept["html"], request)
     return {
-        "comment_page_html": with_own_csrf_token(kept["html"], request),
+        "comment_page_html": html,
+        "comments_box": with_own_csrf_token(
+            kept["box"].replace(_COMMENT_PAGE_PLACE, html), request
+        ),
         "has_comments": kept["has_comments"],
         "previous_start": kept["previous_start"],
     }
 
 
-def _topic_page(request, community, topic, *, own: set[str]) -> dict:
+def _comment_page(request, community, topic, start: int) -> dict:
+    """One page of comments, rendered: `comment_page_html`, and where the others are."""
+    wish, build = _comment_wish(request, community, topic, start)
+    kept = kept_or_built([wish])[0] if wish is not None else build()
+    return _comment_page_read(request, kept)
+
+
+def _topic_page_wish(request, community, topic) -> tuple:
     """The topic with its photos, and its history, the same for everyone who sees the
     community alike: kept (selectors.COMMUNITY_TOPICS) until a topics service
     changes the topic (every event of its history is written by one), or the
     clock ends its editing or withdrawing. What is the reader's own (their
-    support, their topic's buttons) is marked in it and chosen by `own`."""
+    support, their topic's buttons) is marked in it and chosen by `own` in
+    _topic_page_read(). As a kept_or_built() wish."""
 
     def build():
         prefetch_related_objects([topic], "photos", "events__actor")
@@ -394,9 +428,11 @@ def _topic_page(request, community, topic, *, own: set[str]) -> dict:
         translation.get_language(),
         *viewer_key(request.user, community),
     )
-    head, history = selectors.COMMUNITY_TOPICS.get_or_build(
-        str(community.pk), variant, build
-    )
+    return (selectors.COMMUNITY_TOPICS, str(community.pk), variant, build)
+
+
+def _topic_page_read(request, kept: tuple, *, own: set[str]) -> dict:
+    head, history = kept
     return {
         "head_html": with_own_csrf_token(with_own_parts(head, own), request),
         "history_html": mark_safe(history),  # noqa: S308
@@ -417,31 +453,46 @@ def _own_keys(request, topic, resident) -> set[str]:
 @community_view("topics.view_topics", obj=topic_in_url)
 def topic_detail(request, community, topic):
     resident = resident_for_user(user=request.user, community=community)
-    comment_page = {}
-    if request.user.has_perm("topics.view_comments", topic):
-        start = int_or_none(request.GET.get("comments_from")) or 0
-        comment_page = _comment_page(request, community, topic, max(start, 0))
+    can_view_comments = request.user.has_perm("topics.view_comments", topic)
+    start = max(int_or_none(request.GET.get("comments_from")) or 0, 0)
     if request.htmx and "comments_from" in request.GET:
         # "Show more comments": the next page alone
-        return HttpResponse(comment_page.get("comment_page_html", ""))
+        if not can_view_comments:
+            return HttpResponse("")
+        page = _comment_page(request, community, topic, start)
+        return HttpResponse(page["comment_page_html"])
+    comment_wish = build_comments = None
+    if can_view_comments:
+        comment_wish, build_comments = _comment_wish(request, community, topic, start)
+    # Who sees the sections of the apps above (votes, outcomes) alike.
+    sections_variant = (
+        translation.get_language(),
+        *viewer_key(request.user, community),
+    )
+    sections = page_sections_wanted(
+        page="topics.topic", request=request, obj=topic, variant=sections_variant
+    )
+    # The page, its comments and the sections above it: one round trip.
+    wanted = [_topic_page_wish(request, community, topic), *sections.wanted]
+    if comment_wish is not None:
+        wanted.append(comment_wish)
+    page, *rest = kept_or_built(wanted)
+    comment_page = {}
+    if comment_wish is not None:
+        comment_page = _comment_page_read(request, rest.pop())
+    elif build_comments is not None:
+        comment_page = _comment_page_read(request, build_comments())
     return render(
         request,
         "topics/topic_detail.html",
         {
             "community": community,
             "topic": topic,
-            **_topic_page(
-                request, community, topic, own=_own_keys(request, topic, resident)
-            ),
+            **_topic_page_read(request, page, own=_own_keys(request, topic, resident)),
             **comment_page,
-            **_comment_urls(community, topic),
             "resident": resident,
-            "comment_form": CommentForm(),
-            # Who sees the sections of the apps above (votes, outcomes) alike.
-            "sections_variant": (
-                translation.get_language(),
-                *viewer_key(request.user, community),
-            ),
+            "can_view_comments": can_view_comments,
+            "sections_html": sections.rendered(rest),
         },
     )
 

@@ -22,4 +22,3 @@ def memo_include(template_name: str):
     return PARTS.get_or_render(
         (template_name, get_language()), lambda: render_to_string(template_name)
     )
-

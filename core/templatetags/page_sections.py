@@ -5,7 +5,6 @@
 """
 
 from django import template
-from django.utils.safestring import mark_safe
 
 from core.sections import rendered_page_sections
 
@@ -17,5 +16,4 @@ def render_page_sections(context, page: str, obj, kept=None):
     request = context.get("request")
     if request is None:
         return ""
-    parts = rendered_page_sections(page=page, request=request, obj=obj, variant=kept)
-    return mark_safe("".join(parts))  # noqa: S308 - rendered by our own templates
+    return rendered_page_sections(page=page, request=request, obj=obj, variant=kept)

@@ -127,3 +127,27 @@ def test_every_form_of_a_kept_page_and_htmx_carry_one_token_which_is_accepted(
     answer = client.post(endorse, HTTP_X_CSRFTOKEN=header, HTTP_HX_REQUEST="true")
     assert answer.status_code == 200
     assert "目前有 1 位居民点赞" in answer.content.decode()
+
+
+def test_a_kept_topic_page_reads_its_parts_in_one_round_trip(
+    committed, topic, resident_user, neighbour_user, monkeypatch
+):
+    """The topic, its comments with the comment form, and the sections of the apps
+    above come from the cache together (topics.views.topic_detail)."""
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    committed(services.comment_create, topic=topic, author=resident_user, body="同意")
+    opened(neighbour_user, topic.get_absolute_url())  # built
+    reads = []
+    get_many = cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        reads.append(keys)
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    html = opened(neighbour_user, topic.get_absolute_url())
+    assert "同意" in html and 'name="body"' in html and topic.title in html
+    kept = [keys for keys in reads if any("fragment:" in key for key in keys)]
+    assert len(kept) == 1, reads
