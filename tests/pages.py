@@ -29,3 +29,27 @@ def kept_served(
         page = client.get(path)
     assert page.status_code == 200, (path, page.status_code)
     return page.content.decode()
+
+
+def kept_reads(user, path: str, monkeypatch) -> tuple[str, int]:
+    """The HTML at `path` once kept (after one visit), and how many times the page
+    read kept fragments from the cache (each a round trip)."""
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    client = Client()
+    client.force_login(user)
+    client.get(path)  # built
+    reads = []
+    get_many = cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        if any(key.startswith("fragment") for key in keys):
+            reads.append(keys)
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    page = client.get(path)
+    monkeypatch.undo()
+    assert page.status_code == 200, (path, page.status_code)
+    return page.content.decode(), len(reads)

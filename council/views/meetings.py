@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 
 from core.display import qr_svg
 from core.forms import apply_service_errors
-from core.fragments import KEPT_CSRF_TOKEN, Expiring, with_own_csrf_token
+from core.fragments import (
+    KEPT_CSRF_TOKEN,
+    Expiring,
+    kept_or_built,
+    with_own_csrf_token,
+)
+from core.sections import page_sections_wanted
 from residents.access import community_view
 from residents.predicates import viewer_key
 from residents.selectors import resident_for_user
@@ -209,12 +215,24 @@ def meeting_page(request, community, meeting):
             meeting_page_changes_at(meeting, timezone.now()),
         )
 
-    head, body, invited, organizations_invited = MEETING_PAGES.get_or_build(
-        str(meeting.pk),
-        viewer,
-        build,
-        also=((COMMUNITY_COUNCIL, str(community.pk)),),
+    # The sections of the apps above (votes, outcomes), seen alike by the same
+    # viewers, come from the cache with the page: one round trip.
+    sections = page_sections_wanted(
+        page="council.meeting", request=request, obj=meeting, variant=viewer
     )
+    page, *kept_sections = kept_or_built(
+        [
+            (
+                MEETING_PAGES,
+                str(meeting.pk),
+                viewer,
+                build,
+                ((COMMUNITY_COUNCIL, str(community.pk)),),
+            ),
+            *sections.wanted,
+        ]
+    )
+    head, body, invited, organizations_invited = page
     resident = resident_for_user(user=request.user, community=community)
     mine = []
     if resident is not None and (resident.pk in invited or organizations_invited):
@@ -228,8 +246,7 @@ def meeting_page(request, community, meeting):
             "head": with_own_csrf_token(head, request),
             "body": with_own_csrf_token(body, request),
             "my_invitations": mine,
-            # Who sees the sections of the apps above (votes, outcomes) alike.
-            "sections_variant": viewer,
+            "sections_html": sections.rendered(kept_sections),
         },
     )
 

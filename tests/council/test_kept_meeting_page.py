@@ -22,7 +22,7 @@ from council.models import SeatKind
 from outcomes import services as outcome_services
 from tests.council.factories import in_progress, schedule
 from tests.factories import OrganizationFactory, ResidentFactory
-from tests.pages import opened
+from tests.pages import kept_reads, opened
 from tests.voting.factories import council_in_session, make_round, with_login
 from voting import services as voting_services
 
@@ -209,6 +209,19 @@ def test_a_kept_page_asks_the_database_for_the_meeting_alone(
     with django_assert_max_num_queries(3):  # the session, the login, the meeting
         page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200
+
+
+def test_a_kept_meeting_page_reads_it_and_its_sections_in_one_round_trip(
+    committed, community, staff_user, monkeypatch
+):
+    """The page and the votes and outcomes sections come from the cache together
+    (council.views.meetings.meeting_page), an open round's too."""
+    meeting, seats = committed(council_in_session, community, by=staff_user)
+    voting_round = committed(make_round, meeting, by=staff_user)
+    voter = with_login(seats[0].resident)
+    html, reads = kept_reads(voter, meeting.get_absolute_url(), monkeypatch)
+    assert meeting.title in html and voting_round.question in html
+    assert reads == 1
 
 
 def test_a_round_prepared_shows_to_staff_at_once_and_each_voter_sees_their_own(

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from core.fragments import KEPT_CSRF_TOKEN
-from tests.pages import opened
+from tests.pages import kept_reads, opened
 from tests.topics.conftest import make_jpeg
 from topics import services
 
@@ -134,20 +134,7 @@ def test_a_kept_topic_page_reads_its_parts_in_one_round_trip(
 ):
     """The topic, its comments with the comment form, and the sections of the apps
     above come from the cache together (topics.views.topic_detail)."""
-    from django.core.cache import caches
-
-    cache = caches["default"]
     committed(services.comment_create, topic=topic, author=resident_user, body="同意")
-    opened(neighbour_user, topic.get_absolute_url())  # built
-    reads = []
-    get_many = cache.get_many
-
-    def counted(keys, *args, **kwargs):
-        reads.append(keys)
-        return get_many(keys, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get_many", counted)
-    html = opened(neighbour_user, topic.get_absolute_url())
+    html, reads = kept_reads(neighbour_user, topic.get_absolute_url(), monkeypatch)
     assert "同意" in html and 'name="body"' in html and topic.title in html
-    kept = [keys for keys in reads if any("fragment:" in key for key in keys)]
-    assert len(kept) == 1, reads
+    assert reads == 1
