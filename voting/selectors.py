@@ -150,9 +150,18 @@ def _read_for(voting_round: VotingRound, resident: Resident):
     return read if read is not None and read[0] == resident.pk else None
 
 
+def _round_row(community_id: int, pk: int):
+    return VotingRound.objects.filter(community_id=community_id, pk=pk).order_by()
+
+
+# The kept result page reads the round's row alone, on every visit: its SQL is
+# built once.
+_round_row_query = PreparedQuery(_round_row, samples=(-2_147_483_041, -2_147_483_042))
+
+
 def round_alone(*, community, pk: int) -> VotingRound | None:
     """The round's row, its community the caller's: enough to ask who may see it."""
-    found = list(VotingRound.objects.filter(community=community, pk=pk).order_by()[:1])
+    found = _round_row_query(community.pk, int(pk))
     for voting_round in found:
         voting_round.community = community
     return found[0] if found else None
