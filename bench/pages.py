@@ -249,11 +249,15 @@ def internal_bare(rows: int, db: str) -> None:
 
 
 def prepare(db: str) -> dict:
-    """Paths, a session cookie per role, and each page's queries and HTML size."""
+    """Paths, a browser's cookies per role (its session and CSRF secret), and each
+    page's queries and HTML size."""
     _django(db)
+    from django.conf import settings
     from django.db import connection
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils.crypto import get_random_string
 
     from council.models import Meeting
     from outcomes.models import Outcome
@@ -289,10 +293,14 @@ def prepare(db: str) -> dict:
     for role, username in logins:
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
         client.force_login(User.objects.get(username=username))
-        cookies[role] = client.cookies["sessionid"].value
+        # A browser that has opened a page holds its CSRF cookie too: without
+        # it every request would make a new secret and set the cookie again.
+        cookies[role] = (
+            f"sessionid={client.cookies['sessionid'].value}; "
+            f"{settings.CSRF_COOKIE_NAME}={get_random_string(32, CSRF_ALLOWED_CHARS)}"
+        )
     for name, role, path_for in PAGES:
-        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-        client.cookies["sessionid"] = cookies[role]
+        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_COOKIE=cookies[role])
         path = path_for(data)
         client.get(path)  # warm caches, as a running site has them
         with CaptureQueriesContext(connection) as captured:
@@ -347,7 +355,7 @@ def ab(url: str, *, requests: int, concurrency: int, cookie: str | None) -> dict
     command = ["ab", "-q", "-n", str(requests), "-c", str(concurrency), "-k"]
     command += ["-H", "Accept-Language: zh-hans"]
     if cookie:
-        command += ["-C", f"sessionid={cookie}"]
+        command += ["-C", cookie]
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True
     ).stdout

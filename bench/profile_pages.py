@@ -46,7 +46,7 @@ class Wsgi:
         self.handler, self.factory = WSGIHandler(), RequestFactory()
         self.headers = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
         if cookie:
-            self.headers["HTTP_COOKIE"] = f"sessionid={cookie}"
+            self.headers["HTTP_COOKIE"] = cookie
 
     def get(self, path: str) -> str:
         path, _, query = path.partition("?")
