@@ -19,6 +19,10 @@ A kept section may also hold what is each reader's own, marked in its HTML
 then answers KeptSection(context, until=..., mine=...), and `own` (registered
 with it) is called as own(request, obj, mine) on every visit for the reader's
 keys. `until` ends the entry when what it shows changes by the clock alone.
+What own() needs of the reader's can come from the cache in the same round trip:
+`reader` (registered with it) is called as reader(request, obj) for a
+kept_or_built() wish (or None: nothing to read), and own() then as
+own(request, obj, mine, read) with what it gave.
 """
 
 from collections.abc import Callable
@@ -50,6 +54,7 @@ class PageSection:
     scope: Callable | None = None
     also: Callable | None = None
     own: Callable | None = None
+    reader: Callable | None = None
 
 
 _SECTIONS: dict[str, list[PageSection]] = {}
@@ -65,11 +70,14 @@ def register_page_section(
     scope: Callable | None = None,
     also: Callable | None = None,
     own: Callable | None = None,
+    reader: Callable | None = None,
 ) -> None:
     if (kept is None) != (scope is None):
         raise ValueError("a kept section names both what keeps it and its scope")
     if (also is not None or own is not None) and kept is None:
         raise ValueError("only a kept section depends on other scopes or marks")
+    if reader is not None and own is None:
+        raise ValueError("a section reads for the reader only what own() marks")
     section = PageSection(
         page=page,
         order=order,
@@ -79,6 +87,7 @@ def register_page_section(
         scope=scope,
         also=also,
         own=own,
+        reader=reader,
     )
     sections = _SECTIONS.setdefault(page, [])
     if section not in sections:
@@ -120,10 +129,12 @@ def _kept_render(section: PageSection, request, obj):
     return (get_template(section.template_name).render(context, request), None)
 
 
-def _as_read(section: PageSection, request, obj, entry) -> str:
-    """The reader's HTML from a kept entry."""
+def _as_read(section: PageSection, request, obj, entry, read=None) -> str:
+    """The reader's HTML from a kept entry (`read`: what `reader` brought)."""
     html, mine = entry
     if section.own is not None and mine is not None:
+        if section.reader is not None:
+            return with_own_parts(html, section.own(request, obj, mine, read))
         return with_own_parts(html, section.own(request, obj, mine))
     return html
 
@@ -150,17 +161,28 @@ class SectionsWanted:
             )
             for section in self.kept
         ]
+        # What each kept section's own() reads of the reader's, in the same trip.
+        self.readers = []
+        for section in self.kept:
+            wish = section.reader(request, obj) if section.reader else None
+            if wish is not None:
+                self.readers.append(section)
+                self.wanted.append(wish)
 
     def rendered(self, values: list) -> SafeString:
         """The sections' HTML, in order, empty ones left out."""
-        found = dict(zip(self.kept, values, strict=True))
+        values = list(values)
+        found = dict(zip(self.kept, values[: len(self.kept)], strict=True))
+        read = dict(zip(self.readers, values[len(self.kept) :], strict=True))
         shown = []
         for section in self.sections:
             entry = found.get(section)
             if entry is None:
                 html = _render(section, self.request, self.obj, kept=False)
             else:
-                html = _as_read(section, self.request, self.obj, entry)
+                html = _as_read(
+                    section, self.request, self.obj, entry, read.get(section)
+                )
             if html:
                 shown.append(html)
         return mark_safe("".join(shown))  # noqa: S308 - rendered by our templates

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from core.display import time_left_changes_at
 from core.sections import KeptSection, register_page_section
+from council.models import Meeting
 from council.selectors import MEETING_PAGES
 from residents.selectors import resident_for_user
 
@@ -12,7 +13,7 @@ from .selectors import (
     COMMUNITY_ROUNDS,
     rounds_for_meeting,
     rounds_for_topic,
-    voted_in_rounds,
+    voted_wish,
 )
 
 
@@ -31,12 +32,18 @@ def _kept(context: dict, rounds) -> KeptSection | dict:
     )
 
 
-def _voted(request, obj, open_ids) -> set[str]:
-    """The reader's keys in a kept section: the open rounds they voted in."""
+def _voted(request, obj, open_ids, voted) -> set[str]:
+    """The reader's keys in a kept section: the open rounds they voted in
+    (`voted`, from _receipts: read with the section)."""
+    return {f"voted-{pk}" for pk in open_ids if pk in (voted or ())}
+
+
+def _receipts(request, obj):
+    """Which rounds of the meeting or topic the reader voted in, as a wish."""
     resident = resident_for_user(user=request.user, community=obj.community)
-    return {
-        f"voted-{pk}" for pk in voted_in_rounds(round_ids=open_ids, resident=resident)
-    }
+    if isinstance(obj, Meeting):
+        return voted_wish(resident=resident, meeting=obj)
+    return voted_wish(resident=resident, topic=obj)
 
 
 def meeting_section(request, meeting, *, kept: bool):
@@ -98,6 +105,7 @@ def register() -> None:
         also=lambda meeting: ((MEETING_PAGES, str(meeting.pk)),),
         context=meeting_section,
         own=_voted,
+        reader=_receipts,
     )
     register_page_section(
         page="topics.topic",
@@ -107,4 +115,5 @@ def register() -> None:
         scope=lambda topic: str(topic.community_id),
         context=topic_section,
         own=_voted,
+        reader=_receipts,
     )

@@ -194,6 +194,32 @@ COMMUNITY_ROUNDS = SharedFragments("community-rounds", timeout=10 * 60)
 # timeout.
 ROUND_RESULTS = SharedFragments("round-results", timeout=10 * 60)
 
+# Which rounds of a meeting or a topic a resident has voted in, kept per resident
+# (the scope) for the "you have voted" marks of the kept votes sections: a
+# resident's first ballot in a round announces it (services.ballot_cast).
+VOTER_RECEIPTS = SharedFragments("voter-receipts", timeout=10 * 60)
+
+
+def voted_wish(*, resident: Resident | None, meeting=None, topic=None):
+    """The rounds of `meeting` (or of `topic`) `resident` has voted in, as a
+    kept_or_built() wish (None for nobody): a set of round ids."""
+    if resident is None:
+        return None
+    if meeting is not None:
+        rounds, variant = {"voting_round__meeting": meeting}, ("meeting", meeting.pk)
+    else:
+        rounds = {"voting_round__agenda_item__topic": topic}
+        variant = ("topic", topic.pk)
+
+    def build() -> frozenset[int]:
+        return frozenset(
+            BallotReceipt.objects.filter(voter=resident, **rounds).values_list(
+                "voting_round_id", flat=True
+            )
+        )
+
+    return (VOTER_RECEIPTS, str(resident.pk), variant, build)
+
 
 def rounds_for_community(*, community, page=1, status: str = ""):
     rounds = round_queryset().filter(community=community)

@@ -27,6 +27,7 @@ from ..models import (
     UsedVotingLink,
     VotingRound,
 )
+from ..selectors import VOTER_RECEIPTS
 from .common import (
     CastReceipt,
     _event,
@@ -215,6 +216,8 @@ def ballot_cast(
                 .first()
             )
         else:
+            # "You have voted" on the kept meeting and topic pages.
+            VOTER_RECEIPTS.changed(str(voter.pk))
             if voting_round.is_secret:
                 Ballot.objects.create(
                     voting_round=voting_round, options=option_ids, code=code, salt=salt
