@@ -217,6 +217,8 @@ def kept_or_built(wanted: list[tuple]) -> list:
     build depends on; the values come back in its order. Only the fragments
     missing or stale are built.
     """
+    if not wanted:
+        return []
     keyed = []
     for fragments, scope, variant, build, *rest in wanted:
         _version_key, entry_key = fragments._keys(scope, variant)

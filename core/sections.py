@@ -19,10 +19,11 @@ A kept section may also hold what is each reader's own, marked in its HTML
 then answers KeptSection(context, until=..., mine=...), and `own` (registered
 with it) is called as own(request, obj, mine) on every visit for the reader's
 keys. `until` ends the entry when what it shows changes by the clock alone.
-What own() needs of the reader's can come from the cache in the same round trip:
-`reader` (registered with it) is called as reader(request, obj) for a
-kept_or_built() wish (or None: nothing to read), and own() then as
-own(request, obj, mine, read) with what it gave.
+What a section needs of the reader's own can come from the cache in the same
+round trip: `reader` (registered with it) is called as reader(request, obj) for a
+kept_or_built() wish (or None: nothing to read), and a kept section's own() then
+as own(request, obj, mine, read) with what it gave, any other section's function
+as (request, obj, read=read).
 """
 
 from collections.abc import Callable
@@ -76,8 +77,8 @@ def register_page_section(
         raise ValueError("a kept section names both what keeps it and its scope")
     if (also is not None or own is not None) and kept is None:
         raise ValueError("only a kept section depends on other scopes or marks")
-    if reader is not None and own is None:
-        raise ValueError("a section reads for the reader only what own() marks")
+    if reader is not None and kept is not None and own is None:
+        raise ValueError("a kept section reads for the reader only what own() marks")
     section = PageSection(
         page=page,
         order=order,
@@ -105,14 +106,16 @@ def page_sections(*, page: str, request, obj) -> list[tuple[str, dict]]:
     return shown
 
 
-def _context(section: PageSection, request, obj, *, kept: bool):
+def _context(section: PageSection, request, obj, *, kept: bool, read=None):
     if section.kept is None:
+        if section.reader is not None:
+            return section.context(request, obj, read=read)
         return section.context(request, obj)
     return section.context(request, obj, kept=kept)
 
 
-def _render(section: PageSection, request, obj, *, kept: bool) -> str:
-    context = _context(section, request, obj, kept=kept)
+def _render(section: PageSection, request, obj, *, kept: bool, read=None) -> str:
+    context = _context(section, request, obj, kept=kept, read=read)
     if context is None:
         return ""
     return get_template(section.template_name).render(context, request)
@@ -161,10 +164,15 @@ class SectionsWanted:
             )
             for section in self.kept
         ]
-        # What each kept section's own() reads of the reader's, in the same trip.
+        # What each section reads of the reader's own, in the same trip: a kept
+        # section's own() marks, another's function (a page open noted).
         self.readers = []
-        for section in self.kept:
-            wish = section.reader(request, obj) if section.reader else None
+        for section in self.sections:
+            if section.reader is None or (
+                section.kept is not None and section not in self.kept
+            ):
+                continue
+            wish = section.reader(request, obj)
             if wish is not None:
                 self.readers.append(section)
                 self.wanted.append(wish)
@@ -178,7 +186,9 @@ class SectionsWanted:
         for section in self.sections:
             entry = found.get(section)
             if entry is None:
-                html = _render(section, self.request, self.obj, kept=False)
+                html = _render(
+                    section, self.request, self.obj, kept=False, read=read.get(section)
+                )
             else:
                 html = _as_read(
                     section, self.request, self.obj, entry, read.get(section)

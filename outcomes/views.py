@@ -25,10 +25,12 @@ from core.fragments import (
     KEPT_CSRF_TOKEN,
     Expiring,
     FragmentMemo,
+    kept_or_built,
     with_own_csrf_token,
     with_own_parts,
 )
 from core.params import choice_or_default, int_or_none
+from core.sections import page_sections_wanted
 from council.models import AgendaItem
 from residents.access import community_view
 from residents.kept import community_body
@@ -156,8 +158,9 @@ def _stamp(outcome) -> tuple:
     )
 
 
-def _story(request, community, outcome, resident, forms_) -> dict:
-    """The kept part of the outcome page: the same for everyone who sees it alike.
+def _story(request, community, outcome, resident, forms_) -> tuple:
+    """The kept part of the outcome page: the same for everyone who sees it alike,
+    as a kept_or_built() wish and its build (no wish: built for this reader alone).
 
     What is each reader's own is marked in it (core.fragments.with_own_parts) or
     left as a <!--live:...--> place for the parts built for each reader.
@@ -190,7 +193,7 @@ def _story(request, community, outcome, resident, forms_) -> dict:
         return Expiring({"html": html, "owners": owners}, next_local_midnight())
 
     if forms_:  # a form sent back with its errors: for this reader alone
-        return build().value
+        return None, build
     variant = (
         "with-members",  # the owners carry their organisations' members
         community.slug,
@@ -201,9 +204,8 @@ def _story(request, community, outcome, resident, forms_) -> dict:
     )
     # Who may post progress is kept with it: the members of owner organisations.
     organizations = ((HOME_ORGANIZATIONS, str(community.pk)),)
-    return selectors.OUTCOME_PAGES.get_or_build(
-        str(outcome.pk), variant, build, also=organizations
-    )
+    wish = (selectors.OUTCOME_PAGES, str(outcome.pk), variant, build, organizations)
+    return wish, build
 
 
 def _own_parts(request, community, outcome, resident, forms_) -> dict[str, str]:
@@ -229,15 +231,11 @@ def _own_parts(request, community, outcome, resident, forms_) -> dict[str, str]:
             else None
         )
         rating_form = forms_.get("rating_form")
-        if rating_form is None and resident is not None:
+        if rating_form is None and rating is not None:
             rating_form = RatingForm(
                 initial={"score": rating.score, "comment": rating.comment}
-                if rating
-                else None
             )
-        if rating_form is not None and not (
-            rating_form.is_bound or rating_form.initial
-        ):
+        if rating_form is None and resident is not None:
             # The blank form most readers get: the same for the outcome's page
             # in a language until a deploy, the reader's CSRF token put in later.
             parts["<!--live:rating-form-->"] = BLANK_FORMS.get_or_render(
@@ -281,7 +279,16 @@ def _reader(request, community):
 def _detail_context(request, community, outcome, **forms_) -> dict:
     user = request.user
     resident = _reader(request, community)
-    kept = _story(request, community, outcome, resident, forms_)
+    wish, build = _story(request, community, outcome, resident, forms_)
+    # The sections of the apps above (the reader's opening noted) come from the
+    # cache with the story: one round trip.
+    sections = page_sections_wanted(
+        page="outcomes.outcome", request=request, obj=outcome
+    )
+    if wish is None:
+        kept, read = build().value, kept_or_built(sections.wanted)
+    else:
+        kept, *read = kept_or_built([wish, *sections.wanted])
     own = {
         f"i{pk}"
         for pk in selectors.action_items_user_may_update(
@@ -297,7 +304,12 @@ def _detail_context(request, community, outcome, **forms_) -> dict:
         html = html.replace(place, part)
     if KEPT_CSRF_TOKEN in html:
         html = with_own_csrf_token(html, request)
-    return {"community": community, "outcome": outcome, "story": mark_safe(html)}  # noqa: S308
+    return {
+        "community": community,
+        "outcome": outcome,
+        "story": mark_safe(html),  # noqa: S308 - rendered by a template
+        "sections_html": sections.rendered(read),
+    }
 
 
 def outcome_detail(request, community, pk):

@@ -16,3 +16,9 @@ DASHBOARDS = SharedFragments("dashboards", timeout=LIVE_FIGURES_SECONDS)
 # district, month, order, page and language until the night's snapshots. A
 # community renamed or added shows within the timeout.
 DISTRICT_PAGES = SharedFragments("district-pages", timeout=10 * 60)
+
+# A page a resident opened is noted once (services.page_open_wish): the noting is
+# kept per resident and page for a day, read with the page's other kept parts, so
+# a reader who comes back costs no write and no round trip of its own.
+PAGE_OPENS_SECONDS = 60 * 60 * 24
+PAGE_OPENS = SharedFragments("page-opens", timeout=PAGE_OPENS_SECONDS)

@@ -2,27 +2,37 @@
 
 The meeting page ("council.meeting"): residents who open a published agenda are
 noted (one row per resident and meeting, for awareness); staff and social workers
-see the meeting's figures there.
+see the meeting's figures there. The outcome page and the published minutes note
+their readers too. Each noting is a section's reader: read from the cache with
+the page's other kept parts, written the first time (services.page_open_wish).
 """
 
 from core.sections import register_page_section
 from residents.selectors import resident_for_user
 
 from .models import OpenedPage
-from .services import page_open_record
+from .services import page_open_wish
 
 
-def meeting_section(request, meeting) -> dict | None:
+def _opened(request, community, meeting, page: str, object_id: int):
+    """A resident's opening of the page, noted (a wish read with the page)."""
+    resident = resident_for_user(user=request.user, community=community)
+    if resident is None:
+        return None
+    return page_open_wish(
+        resident=resident, meeting=meeting, page=page, object_id=object_id
+    )
+
+
+def _agenda_opened(request, meeting):
+    if not meeting.agenda_is_public:
+        return None
+    return _opened(request, meeting.community, meeting, OpenedPage.AGENDA, meeting.pk)
+
+
+def meeting_section(request, meeting, *, read=None) -> dict | None:
+    """A resident who opens a published agenda was noted by _agenda_opened."""
     community = meeting.community
-    if meeting.agenda_is_public:
-        resident = resident_for_user(user=request.user, community=community)
-        if resident is not None:
-            page_open_record(
-                resident=resident,
-                meeting=meeting,
-                page=OpenedPage.AGENDA,
-                object_id=meeting.pk,
-            )
     # The figures load into the page afterwards (htmx), so the meeting page
     # itself asks the database nothing more for them.
     return {
@@ -32,32 +42,21 @@ def meeting_section(request, meeting) -> dict | None:
     }
 
 
-def outcome_section(request, outcome) -> None:
-    """Note that a resident opened the outcome's page; nothing is shown."""
-    resident = resident_for_user(user=request.user, community=outcome.community)
-    if resident is not None:
-        page_open_record(
-            resident=resident,
-            meeting=outcome.meeting,
-            page=OpenedPage.OUTCOME,
-            object_id=outcome.pk,
-        )
-    return None
+def _outcome_opened(request, outcome):
+    return _opened(
+        request, outcome.community, outcome.meeting, OpenedPage.OUTCOME, outcome.pk
+    )
 
 
-def minutes_section(request, minutes) -> None:
-    """Note that a resident opened the published minutes; nothing is shown."""
+def _minutes_opened(request, minutes):
     if not minutes.is_published:
         return None
     meeting = minutes.meeting
-    resident = resident_for_user(user=request.user, community=meeting.community)
-    if resident is not None:
-        page_open_record(
-            resident=resident,
-            meeting=meeting,
-            page=OpenedPage.MINUTES,
-            object_id=minutes.pk,
-        )
+    return _opened(request, meeting.community, meeting, OpenedPage.MINUTES, minutes.pk)
+
+
+def nothing_shown(request, obj, *, read=None) -> None:
+    """A section that only notes the page was opened (its reader) shows nothing."""
     return None
 
 
@@ -66,17 +65,20 @@ def register() -> None:
         page="outcomes.outcome",
         order=90,
         template_name="reports/partials/_nothing.html",
-        context=outcome_section,
+        context=nothing_shown,
+        reader=_outcome_opened,
     )
     register_page_section(
         page="outcomes.minutes",
         order=90,
         template_name="reports/partials/_nothing.html",
-        context=minutes_section,
+        context=nothing_shown,
+        reader=_minutes_opened,
     )
     register_page_section(
         page="council.meeting",
         order=90,
         template_name="reports/partials/_meeting_section.html",
         context=meeting_section,
+        reader=_agenda_opened,
     )

@@ -4,7 +4,6 @@ import logging
 import tempfile
 from datetime import date, datetime, time, timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -15,7 +14,7 @@ from council.models import Meeting
 from residents.models import Community, Resident
 
 from . import exports, metrics
-from .kept import DASHBOARDS, DISTRICT_PAGES
+from .kept import DASHBOARDS, DISTRICT_PAGES, PAGE_OPENS
 from .models import (
     EXPORT_KEEP_FOR,
     PERSONAL_KINDS,
@@ -30,34 +29,30 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 SNAPSHOT_CHUNK = 200  # communities counted per query
-# A page a resident opens again within this time is not written again: the row of
-# the first opening exists (and would be kept anyway), so a reader who comes back
-# to the meeting page costs no write and no commit.
-PAGE_OPEN_REMEMBERED_SECONDS = 60 * 60 * 24
 
 
-# -- page opens (awareness)
+def page_open_wish(*, resident: Resident, meeting: Meeting, page: str, object_id: int):
+    """The resident's opening of the page noted, as a kept_or_built() wish read
+    with the page's other kept parts: the row is written when the cache does not
+    remember the noting (the first opening in a day; the unique constraint
+    ignores a second row)."""
 
+    def build() -> bool:
+        PageOpen.objects.bulk_create(
+            [
+                PageOpen(
+                    community_id=resident.community_id,
+                    resident=resident,
+                    meeting=meeting,
+                    page=page,
+                    object_id=object_id,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        return True
 
-def page_open_record(
-    *, resident: Resident, meeting: Meeting, page: str, object_id: int
-) -> None:
-    """Note that the resident opened the page; only the first time is kept."""
-    key = f"page-open:{resident.pk}:{page}:{object_id}"
-    if not cache.add(key, 1, PAGE_OPEN_REMEMBERED_SECONDS):
-        return  # written already (the unique constraint would ignore it)
-    PageOpen.objects.bulk_create(
-        [
-            PageOpen(
-                community_id=resident.community_id,
-                resident=resident,
-                meeting=meeting,
-                page=page,
-                object_id=object_id,
-            )
-        ],
-        ignore_conflicts=True,
-    )
+    return (PAGE_OPENS, str(resident.pk), (page, object_id), build)
 
 
 # -- calendar feeds

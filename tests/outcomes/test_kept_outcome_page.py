@@ -346,3 +346,15 @@ def test_the_kept_page_asks_the_same_at_any_size(
         shown = client.get(outcome.get_absolute_url()).content.decode()
     assert shown.count("更新进展") == n
     assert f"进展{outcome.action_items.last().pk}" in shown
+
+
+def test_a_kept_outcome_page_reads_its_story_and_the_noting_in_one_round_trip(
+    implemented, resident_user, monkeypatch
+):
+    """The story, the reader's rating form and their opening noted for awareness
+    come from the cache together (outcomes.views._detail_context)."""
+    from tests.pages import kept_reads
+
+    html, reads = kept_reads(resident_user, implemented.get_absolute_url(), monkeypatch)
+    assert implemented.title in html and "提交评价" in html
+    assert reads == 1

@@ -304,3 +304,7 @@ def test_opening_an_outcome_page_counts_towards_awareness(client, town, frozen):
     assert PageOpen.objects.filter(
         resident=resident, page="outcome", object_id=outcome.pk
     ).exists()
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).status_code == 200  # a second visit adds nothing
+    assert not [q for q in again.captured_queries if "INSERT" in q["sql"]]
+    assert PageOpen.objects.filter(resident=resident, page="outcome").count() == 1
