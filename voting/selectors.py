@@ -68,10 +68,10 @@ def _round_for_reader(community_id: int, pk: int, resident_id: int, *, clock: bo
                 "receipts", condition=Q(receipts__voter_id=resident_id)
             ),
         )
+        # Not the item's topic: the page links to it by its id alone.
         .select_related(
             "meeting",
             "agenda_item",
-            "agenda_item__topic",
             "result",
             "reader_receipt__cast_by",
         )
