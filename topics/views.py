@@ -452,6 +452,12 @@ def _own_keys(request, topic, resident) -> set[str]:
 
 @community_view("topics.view_topics", obj=topic_in_url)
 def topic_detail(request, community, topic):
+    return _topic_detail_page(request, community, topic)
+
+
+def _topic_detail_page(request, community, topic, *, comment_form=None, status=200):
+    """The topic page; with `comment_form` (sent back with its errors) the comments
+    box is built for this reader, what they typed kept."""
     resident = resident_for_user(user=request.user, community=community)
     can_view_comments = request.user.has_perm("topics.view_comments", topic)
     start = max(int_or_none(request.GET.get("comments_from")) or 0, 0)
@@ -482,6 +488,18 @@ def topic_detail(request, community, topic):
         comment_page = _comment_page_read(request, rest.pop())
     elif build_comments is not None:
         comment_page = _comment_page_read(request, build_comments())
+    if comment_form is not None and comment_page:
+        comment_page["comments_box"] = render_to_string(
+            "topics/partials/_comments.html",
+            {
+                "community": community,
+                "topic": topic,
+                **comment_page,
+                **_comment_urls(community, topic),
+                "comment_form": comment_form,
+            },
+            request,
+        )
     return render(
         request,
         "topics/topic_detail.html",
@@ -494,6 +512,7 @@ def topic_detail(request, community, topic):
             "can_view_comments": can_view_comments,
             "sections_html": sections.rendered(rest),
         },
+        status=status,
     )
 
 
@@ -638,8 +657,10 @@ def comment_create(request, community, pk):
             },
         )
     if form.errors:
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
+        # Without htmx: the page again, the errors beside what was typed.
+        return _topic_detail_page(
+            request, community, topic, comment_form=form, status=400
+        )
     return redirect(topic.get_absolute_url() + "#comments")
 
 

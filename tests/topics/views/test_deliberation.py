@@ -167,7 +167,25 @@ def test_comment_with_a_bad_parent_is_a_form_error(
     community, topic, neighbour_user, login
 ):
     response = login(neighbour_user).post(
-        url("comment_create", community, pk=topic.pk), {"body": "hi", "parent": "abc"}
+        url("comment_create", community, pk=topic.pk),
+        {"body": "楼上说得对", "parent": "abc"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert ">楼上说得对</textarea>" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_refused_without_htmx_keeps_what_was_typed(
+    community, topic, neighbour_user, login
+):
+    """Without JavaScript the page comes back with the error beside the text."""
+    typed = "路灯" * 1001  # over the 2,000 characters a comment may have
+    response = login(neighbour_user).post(
+        url("comment_create", community, pk=topic.pk), {"body": typed}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f">{typed}</textarea>" in page
+    assert 'class="invalid-feedback d-block"' in page and "2000" in page
+    assert topic.title in page
     assert not Comment.objects.exists()
