@@ -220,7 +220,9 @@ ROUTES = {
         allow((RES, STAFF, SW)), allow((RES, STAFF, SW), REDIRECT), pk="new_topic"
     ),
     "topics:topic_endorse": row(POST_ONLY, allow(RESIDENTS, REDIRECT), pk="new_topic"),
-    "topics:comment_create": row(POST_ONLY, allow(MEMBERS, REDIRECT), pk="new_topic"),
+    "topics:comment_create": row(
+        POST_ONLY, allow(MEMBERS, REDIRECT), pk="new_topic", data={"body": "同意"}
+    ),
     "topics:consultation_create": row(
         allow(STAFF_SW), allow(STAFF_SW), pk="agenda_topic"
     ),
